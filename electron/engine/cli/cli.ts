@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+/**
+ * `audiosae` — the engine's command line: `serve` for browser mode, and commands that
+ * run the same RPC calls the UI makes. `audiosae <command> --help` explains each.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { RpcError } from '../../common/errors.js';
+import type { JobSnapshot } from '../../common/jobs.js';
+import { resolveDataDir } from '../data-dir.js';
+import { APP_ROOT, APP_VERSION } from '../version.js';
+import { followJob, openEngineSession, type EngineSession } from './engine-session.js';
+import { runServe } from './serve-command.js';
+import { runFixtureHub } from './fixtures-command.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('Expected a positive whole number.');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number >= 0.');
+  return n;
+}
+
+interface GlobalOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+const program = new Command()
+  .name('audiosae')
+  .description('AudioSAE Lab engine: sparse-autoencoder interpretability of audio models.')
+  .version(APP_VERSION)
+  .option('--data-dir <path>', 'where the store lives (default: the app data folder; env AUDIOSAE_DATA_DIR)')
+  .option('--json', 'print machine-readable JSON')
+  .showHelpAfterError();
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+function print(value: unknown, human: () => string): void {
+  process.stdout.write(globals().json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+async function withEngine<T>(fn: (session: EngineSession) => Promise<T>): Promise<T> {
+  const session = openEngineSession({ dataDir: resolveDataDir(globals().dataDir) });
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+function finishJob(job: JobSnapshot, summary: () => string): void {
+  if (job.status !== 'succeeded') {
+    process.stderr.write(`Job ${job.id} ${job.status}: ${job.error?.message ?? 'no reason given'}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  print(job, summary);
+}
+
+program
+  .command('serve')
+  .description('serve the app to a browser on 127.0.0.1 (prints a URL with a one-time token)')
+  .option('--port <port>', 'port to listen on (default: a free one)', nonNegativeInt, 0)
+  .action(async (options: { port: number }) => {
+    await runServe({
+      dataDir: resolveDataDir(globals().dataDir),
+      port: options.port,
+      staticDir: join(APP_ROOT, 'dist', 'renderer'),
+    });
+  });
+
+program
+  .command('info')
+  .description('show versions, the data folder and the available compute devices')
+  .action(() =>
+    withEngine(async ({ client }) => {
+      const info = await client.call('engine.info', {});
+      print(info, () =>
+        [
+          `AudioSAE Lab ${info.version} (node ${info.node}, onnxruntime ${info.onnxruntime})`,
+          `data:     ${info.dataDir}`,
+          `database: ${info.databasePath}`,
+          `devices:  ${info.devices.join(', ')}`,
+        ].join('\n'),
+      );
+    }),
+  );
+
+const datasets = program.command('datasets').description('import and list datasets');
+datasets
+  .command('import')
+  .description('import every audio file below a folder as a dataset (files are referenced, never copied)')
+  .argument('<folder>', 'absolute path of the folder')
+  .requiredOption('--name <name>', 'dataset name')
+  .action((folder: string, options: { name: string }) =>
+    withEngine(async ({ client }) => {
+      const { jobId } = await client.call('datasets.importFolder', { name: options.name, folder });
+      const job = await followJob(client, jobId);
+      finishJob(job, () => {
+        const result = job.result as { datasetId: number; imported: number; failures: { path: string; reason: string }[] };
+        const lines = [`Dataset ${result.datasetId}: ${result.imported} clips imported.`];
+        if (result.failures.length > 0) {
+          lines.push(`${result.failures.length} file(s) failed:`);
+          for (const f of result.failures) lines.push(`  ${f.path}: ${f.reason}`);
+        }
+        return lines.join('\n');
+      });
+    }),
+  );
+datasets
+  .command('list')
+  .description('list datasets with clip counts and durations')
+  .action(() =>
+    withEngine(async ({ client }) => {
+      const rows = await client.call('datasets.list', {});
+      print(rows, () =>
+        rows.length === 0
+          ? 'No datasets yet. Import one: audiosae datasets import <folder> --name <name>'
+          : rows
+              .map((d) => `${d.id}\t${d.name}\t${d.clipCount} clips\t${d.totalDurationSec.toFixed(1)} s\t${d.rootPath}`)
+              .join('\n'),
+      );
+    }),
+  );
+
+program
+  .command('clips')
+  .description('list the clips of a dataset')
+  .argument('<datasetId>', 'dataset id (see `audiosae datasets list`)', positiveInt)
+  .option('--offset <n>', 'skip this many clips', nonNegativeInt, 0)
+  .option('--limit <n>', 'show at most this many clips', positiveInt, 100)
+  .action((datasetId: number, options: { offset: number; limit: number }) =>
+    withEngine(async ({ client }) => {
+      const page = await client.call('clips.list', { datasetId, offset: options.offset, limit: options.limit });
+      print(page, () =>
+        [
+          ...page.clips.map((c) => `${c.id}\t${c.relativePath}\t${c.durationSec.toFixed(2)} s\t${c.sampleRate} Hz\t${c.channels} ch`),
+          `(${page.clips.length} of ${page.total})`,
+        ].join('\n'),
+      );
+    }),
+  );
+
+const models = program.command('models').description('download and list models');
+models
+  .command('download')
+  .description('download a Whisper ONNX export from the Hugging Face hub (HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE apply)')
+  .argument('<repoId>', 'hub repo id, e.g. onnx-community/whisper-tiny')
+  .option('--revision <rev>', 'branch, tag or commit', 'main')
+  .action((repoId: string, options: { revision: string }) =>
+    withEngine(async ({ client }) => {
+      const { jobId } = await client.call('models.download', { repoId, revision: options.revision });
+      const job = await followJob(client, jobId);
+      finishJob(job, () => {
+        const result = job.result as { modelId: number; commit: string; snapshotDir: string };
+        return `Model ${result.modelId}: ${repoId}@${result.commit.slice(0, 10)} in ${result.snapshotDir}`;
+      });
+    }),
+  );
+models
+  .command('list')
+  .description('list downloaded models')
+  .action(() =>
+    withEngine(async ({ client }) => {
+      const rows = await client.call('models.list', {});
+      print(rows, () =>
+        rows.length === 0
+          ? 'No models yet. Download one: audiosae models download onnx-community/whisper-tiny'
+          : rows
+              .map((m) => `${m.id}\t${m.repoId}@${m.commit.slice(0, 10)}\t${m.architecture}\t${m.layers} layers x ${m.dModel}\t${m.nMels} mels`)
+              .join('\n'),
+      );
+    }),
+  );
+
+program
+  .command('activations')
+  .description("per-frame L2 norm of a model's encoder output on one clip")
+  .requiredOption('--model <id>', 'model id (see `audiosae models list`)', positiveInt)
+  .requiredOption('--clip <id>', 'clip id (see `audiosae clips <datasetId>`)', positiveInt)
+  .action((options: { model: number; clip: number }) =>
+    withEngine(async ({ client }) => {
+      const norms = await client.call('activations.frameNorms', { modelId: options.model, clipId: options.clip });
+      print(norms, () => {
+        const max = Math.max(...norms.norms);
+        const mean = norms.norms.reduce((a, b) => a + b, 0) / norms.frames;
+        return `${norms.frames} frames at ${norms.frameRateHz} Hz, d_model ${norms.dModel}: mean norm ${mean.toFixed(3)}, max ${max.toFixed(3)} (${norms.elapsedMs.toFixed(0)} ms)`;
+      });
+    }),
+  );
+
+const jobs = program.command('jobs').description('list and resume jobs');
+jobs
+  .command('list')
+  .description('recent jobs, newest first')
+  .option('--limit <n>', 'how many', positiveInt, 20)
+  .action((options: { limit: number }) =>
+    withEngine(async ({ client }) => {
+      const rows = await client.call('jobs.list', { limit: options.limit });
+      print(rows, () => rows.map((j) => `${j.id}\t${j.status}\t${j.title}${j.error ? `\t${j.error.message}` : ''}`).join('\n'));
+    }),
+  );
+jobs
+  .command('resume')
+  .description('run an interrupted, failed or cancelled job again')
+  .argument('<jobId>', 'job id', positiveInt)
+  .action((jobId: number) =>
+    withEngine(async ({ client }) => {
+      const { jobId: newId } = await client.call('jobs.resume', { jobId });
+      const job = await followJob(client, newId);
+      finishJob(job, () => `Job ${newId} (resumed from ${jobId}) ${job.status}.`);
+    }),
+  );
+
+const fixtures = program.command('fixtures').description('test fixtures: generated models and a local hub');
+fixtures
+  .command('hub')
+  .description('generate the fixture models and serve them under the Hugging Face hub URL scheme on 127.0.0.1')
+  .option('--port <port>', 'port (default: a free one)', nonNegativeInt, 0)
+  .option('--dir <path>', 'where to write the fixture repos', join(APP_ROOT, '.cache', 'fixture-hub'))
+  .action((options: { port: number; dir: string }) => runFixtureHub(options));
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof RpcError) {
+    process.stderr.write(`Error: ${error.message}\n`);
+    process.exitCode = error.code === 'invalid_params' ? 2 : 1;
+  } else {
+    process.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+});

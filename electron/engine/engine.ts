@@ -1,0 +1,102 @@
+/**
+ * The engine's composition root: store, jobs, loaded models and the RPC handlers.
+ * Transports attach channels to it; it never knows which transport a client uses.
+ */
+import { mkdirSync } from 'node:fs';
+import type { EngineEvent, EngineInfo } from '../common/contract.js';
+import type { Disposable } from '../common/lifecycle.js';
+import { DisposableStore } from '../common/lifecycle.js';
+import type { Channel } from '../common/wire.js';
+import { probeDevices, onnxRuntimeVersion } from '../../native-models/onnx/runtime.js';
+import type { HubOptions } from '../../native-models/hub/index.js';
+import { importFolderJob } from './datasets/import-folder-job.js';
+import { JobManager } from './jobs/job-manager.js';
+import { downloadModelJob } from './models/download-model-job.js';
+import { LoadedModels } from './models/loaded-models.js';
+import { createHandlers } from './rpc/handlers.js';
+import { RpcServer } from './rpc/rpc-server.js';
+import { Store } from './store/store.js';
+import { APP_VERSION } from './version.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** How many times a supervisor restarted this engine. */
+  restarts?: number;
+  /** Overrides for the hub client (tests point it at the fixture hub). */
+  hub?: HubOptions;
+}
+
+export class Engine implements Disposable {
+  readonly store: Store;
+  readonly jobs: JobManager;
+  readonly rpc: RpcServer;
+  readonly models: LoadedModels;
+  readonly interruptedOnStart: number;
+  readonly #disposables = new DisposableStore();
+  readonly #info: EngineInfo;
+  #probedDevices: Promise<string[]> | null = null;
+
+  private constructor(options: EngineOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.store = Store.open(options.dataDir);
+    this.interruptedOnStart = this.store.jobs.interruptUnfinished();
+    this.jobs = this.#disposables.add(new JobManager(this.store.jobs));
+    this.models = this.#disposables.add(new LoadedModels());
+    this.#info = {
+      version: APP_VERSION,
+      pid: process.pid,
+      dataDir: options.dataDir,
+      databasePath: this.store.path,
+      startedAt: new Date().toISOString(),
+      node: process.versions.node,
+      onnxruntime: onnxRuntimeVersion(),
+      devices: ['cpu'],
+      restarts: options.restarts ?? 0,
+    };
+
+    this.jobs.register(
+      'datasets.import',
+      importFolderJob(this.store.datasets, () => this.broadcast({ type: 'datasets.changed' })),
+    );
+    this.jobs.register(
+      'models.download',
+      downloadModelJob(this.store.models, () => ({ ...options.hub }), () => this.broadcast({ type: 'models.changed' })),
+    );
+
+    this.rpc = this.#disposables.add(
+      new RpcServer(createHandlers({ store: this.store, jobs: this.jobs, models: this.models, info: () => this.describe() })),
+    );
+    this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));
+  }
+
+  static open(options: EngineOptions): Engine {
+    return new Engine(options);
+  }
+
+  /** Versions, paths and the compute devices proven to work here (probed once, on first ask). */
+  async describe(): Promise<EngineInfo> {
+    this.#probedDevices ??= probeDevices().catch(() => ['cpu']);
+    return { ...this.#info, devices: await this.#probedDevices };
+  }
+
+  connect(channel: Channel): Disposable {
+    return this.rpc.attach(channel);
+  }
+
+  broadcast(event: EngineEvent): void {
+    this.rpc.broadcast(event);
+  }
+
+  /** Stops jobs, closes connections and the store. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#disposables.isDisposed) return;
+    this.jobs.dispose();
+    await this.jobs.idle();
+    this.#disposables.dispose();
+    this.store.dispose();
+  }
+
+  dispose(): void {
+    void this.close();
+  }
+}

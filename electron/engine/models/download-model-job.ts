@@ -1,0 +1,84 @@
+/**
+ * The model download job: Whisper encoder files from a Hugging Face hub repo into the
+ * standard HF cache, then the model is registered in the store.
+ */
+import { AppError } from '../../common/errors.js';
+import type { ModelRow } from '../../common/contract.js';
+import { downloadRepoFiles, fetchRepoInfo, type HubOptions } from '../../../native-models/hub/index.js';
+import { readWhisperEncoderConfig } from '../../../native-models/encoders/whisper-encoder.js';
+import type { JobDefinition } from '../jobs/job-manager.js';
+import type { ModelsRepo } from '../store/models-repo.js';
+
+export interface DownloadModelParams {
+  repoId: string;
+  revision: string;
+}
+
+const CONFIG_FILES = ['config.json', 'preprocessor_config.json'];
+const ENCODER_FILE = 'onnx/encoder_model.onnx';
+
+/** The encoder graph and, for large models, its external weights file. */
+export function encoderFilesIn(repoFiles: readonly string[]): string[] {
+  if (!repoFiles.includes(ENCODER_FILE)) {
+    throw new AppError(
+      'bad_input',
+      `The repo has no ${ENCODER_FILE}; pick an ONNX export such as onnx-community/whisper-tiny.`,
+    );
+  }
+  return repoFiles.filter((f) => f === ENCODER_FILE || f.startsWith(`${ENCODER_FILE}_data`));
+}
+
+export function downloadModelJob(
+  models: ModelsRepo,
+  hubOptions: () => HubOptions,
+  onRegistered: (model: ModelRow) => void,
+): JobDefinition<DownloadModelParams> {
+  return {
+    title: (params) => `Download ${params.repoId}@${params.revision}`,
+    async run({ params, progress, signal }) {
+      const options = hubOptions();
+      const { files } = await fetchRepoInfo(params.repoId, params.revision, options);
+      const wanted = [...CONFIG_FILES.filter((f) => files.includes(f)), ...encoderFilesIn(files)];
+
+      // Configs first: a repo that is not a Whisper encoder fails before the big download.
+      const configs = await downloadRepoFiles(params.repoId, wanted.filter((f) => CONFIG_FILES.includes(f)), {
+        ...options,
+        revision: params.revision,
+        signal,
+      });
+      const config = readWhisperEncoderConfig(configs.snapshotDir);
+
+      const totals = new Map<string, { loaded: number; total: number }>();
+      const { commit, snapshotDir } = await downloadRepoFiles(params.repoId, wanted, {
+        ...options,
+        revision: params.revision,
+        signal,
+        onProgress: (p) => {
+          if (p.status !== 'progress' && p.status !== 'done') return;
+          const previous = totals.get(p.file);
+          const total = p.total ?? previous?.total ?? 0;
+          totals.set(p.file, { loaded: p.loaded ?? total, total });
+          let loaded = 0;
+          let sum = 0;
+          for (const t of totals.values()) {
+            loaded += t.loaded;
+            sum += t.total;
+          }
+          progress({ done: loaded, total: sum || null, unit: 'bytes', message: p.file });
+        },
+      });
+      const model = models.upsert({
+        repoId: params.repoId,
+        revision: params.revision,
+        commit,
+        architecture: 'whisper-encoder',
+        snapshotDir,
+        nMels: config.nMels,
+        dModel: config.dModel,
+        layers: config.layers,
+      });
+      onRegistered(model);
+      return { modelId: model.id, commit, snapshotDir };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** The Chart.js pieces the renderer uses, registered once (the rest is tree-shaken). */
+import { Chart, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip } from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+
+export { Chart };
+export type { ChartConfiguration } from 'chart.js';
+
+/** Colours for charts, from the theme's CSS variables on (or above) `element`. */
+export function chartTheme(element: Element) {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    line: read('--chart-line', '#3b82f6'),
+    padding: read('--chart-muted', '#9ca3af'),
+    grid: read('--chart-grid', 'rgba(128,128,128,0.2)'),
+    text: read('--text-muted', '#6b7280'),
+    font: read('--font-ui', 'system-ui, sans-serif'),
+  };
+}

@@ -1,0 +1,13 @@
+import type { Component } from 'svelte';
+import ActivationsPage from './ActivationsPage.svelte';
+import DatasetsPage from './DatasetsPage.svelte';
+import JobsPage from './JobsPage.svelte';
+import ModelsPage from './ModelsPage.svelte';
+import type { PageId } from './pages.js';
+
+export const PAGE_COMPONENTS: Record<PageId, Component> = {
+  datasets: DatasetsPage,
+  models: ModelsPage,
+  activations: ActivationsPage,
+  jobs: JobsPage,
+};

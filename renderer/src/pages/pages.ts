@@ -1,0 +1,33 @@
+/**
+ * The pages in the left nav, in order. Adding a page: an entry here and its component in
+ * pages/components.ts (a Record over PageId, so the compiler asks for it).
+ */
+export const PAGES = [
+  {
+    id: 'datasets',
+    label: 'Datasets',
+    // A stack of disks.
+    icon: 'M3 4c0-1.1 2.2-2 5-2s5 .9 5 2v8c0 1.1-2.2 2-5 2s-5-.9-5-2zM3 4c0 1.1 2.2 2 5 2s5-.9 5-2M3 8c0 1.1 2.2 2 5 2s5-.9 5-2',
+  },
+  {
+    id: 'models',
+    label: 'Models',
+    // A cube.
+    icon: 'M8 1.5l5.5 3v7L8 14.5l-5.5-3v-7zM2.5 4.5 8 7.5l5.5-3M8 7.5v7',
+  },
+  {
+    id: 'activations',
+    label: 'Activations',
+    // A line chart.
+    icon: 'M1.5 14h13M1.5 2v12M3.5 11l3-5 3 3 3-6 2 3',
+  },
+  {
+    id: 'jobs',
+    label: 'Jobs',
+    // A clock.
+    icon: 'M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM8 4.5V8l2.5 1.5',
+  },
+] as const;
+
+export type PageId = (typeof PAGES)[number]['id'];
+export const PAGE_IDS: readonly PageId[] = PAGES.map((page) => page.id);

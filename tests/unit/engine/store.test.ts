@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { MIGRATIONS, migrate, schemaVersion } from '../../../electron/engine/store/migrations.js';
+import { Store } from '../../../electron/engine/store/store.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+
+test('a new store is migrated to the latest schema, in WAL mode, and passes integrity_check', () => {
+  const dir = makeTempDir();
+  try {
+    const store = Store.open(dir.path);
+    assert.equal(schemaVersion(store.db), MIGRATIONS.at(-1)!.version);
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(store.integrityCheck(), 'ok');
+    store.dispose();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('a failing migration rolls back entirely and leaves the version where it was', () => {
+  const db = new Database(':memory:');
+  const broken = [
+    MIGRATIONS[0]!,
+    { version: 2, description: 'half broken', sql: 'CREATE TABLE extra (id INTEGER); INSERT INTO nowhere VALUES (1);' },
+  ];
+  assert.throws(() => migrate(db, broken), /no such table: nowhere/);
+  assert.equal(schemaVersion(db), 1);
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE name = 'extra'`).all();
+  assert.equal(tables.length, 0);
+});
+
+test('a database from a newer build is refused with an explanation', () => {
+  const db = new Database(':memory:');
+  db.pragma('user_version = 999');
+  assert.throws(() => migrate(db), /newer AudioSAE Lab/);
+});
+
+test('datasets and clips are written in one transaction: a bad clip writes nothing', () => {
+  const dir = makeTempDir();
+  try {
+    const store = Store.open(dir.path);
+    const good = { path: '/a.wav', relativePath: 'a.wav', sha256: 'x', durationSec: 1, sampleRate: 16000, channels: 1 };
+    assert.throws(() =>
+      store.datasets.createWithClips('d', '/', null, [good, { ...good, relativePath: 'b.wav', durationSec: 0 }]),
+    );
+    assert.deepEqual(store.datasets.list(), []);
+    const id = store.datasets.createWithClips('d', '/', null, [good]);
+    assert.deepEqual(
+      store.datasets.list().map((d) => [d.id, d.clipCount, d.totalDurationSec]),
+      [[id, 1, 1]],
+    );
+    store.dispose();
+  } finally {
+    dir.cleanup();
+  }
+});
+
+test('jobs left queued or running by a dead engine become interrupted on the next open', () => {
+  const dir = makeTempDir();
+  try {
+    const first = Store.open(dir.path);
+    const running = first.jobs.create('datasets.import', 'r', { a: 1 });
+    first.jobs.markRunning(running.id);
+    const queued = first.jobs.create('datasets.import', 'q', {});
+    const done = first.jobs.create('datasets.import', 'd', {});
+    first.jobs.finish(done.id, 'succeeded', { progress: done.progress, result: { ok: true } });
+    first.db.close(); // no orderly shutdown, as after kill -9
+
+    const second = Store.open(join(dir.path));
+    assert.equal(second.jobs.interruptUnfinished(), 2);
+    assert.equal(second.jobs.get(running.id)!.status, 'interrupted');
+    assert.equal(second.jobs.get(queued.id)!.status, 'interrupted');
+    assert.match(second.jobs.get(running.id)!.error!.message, /Resume/);
+    assert.equal(second.jobs.get(done.id)!.status, 'succeeded');
+    assert.deepEqual(second.jobs.get(running.id)!.params, { a: 1 });
+    second.dispose();
+  } finally {
+    dir.cleanup();
+  }
+});
