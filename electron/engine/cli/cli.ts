@@ -4,7 +4,7 @@
  * run the same RPC calls the UI makes. `audiosae <command> --help` explains each.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RpcError } from '../../common/errors.js';
 import type { JobSnapshot } from '../../common/jobs.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -58,6 +58,8 @@ async function withEngine<T>(fn: (session: EngineSession) => Promise<T>): Promis
 function finishJob(job: JobSnapshot, summary: () => string): void {
   if (job.status !== 'succeeded') {
     process.stderr.write(`Job ${job.id} ${job.status}: ${job.error?.message ?? 'no reason given'}\n`);
+    const failures = (job.error?.details as { failures?: { path: string; reason: string }[] } | undefined)?.failures;
+    for (const f of failures ?? []) process.stderr.write(`  ${f.path}: ${f.reason}\n`);
     process.exitCode = 1;
     return;
   }
@@ -97,11 +99,12 @@ const datasets = program.command('datasets').description('import and list datase
 datasets
   .command('import')
   .description('import every audio file below a folder as a dataset (files are referenced, never copied)')
-  .argument('<folder>', 'absolute path of the folder')
+  .argument('<folder>', 'the folder (absolute, or relative to the current directory)')
   .requiredOption('--name <name>', 'dataset name')
   .action((folder: string, options: { name: string }) =>
     withEngine(async ({ client }) => {
-      const { jobId } = await client.call('datasets.importFolder', { name: options.name, folder });
+      // The UI needs absolute paths; on the command line a path is relative to where you are.
+      const { jobId } = await client.call('datasets.importFolder', { name: options.name, folder: resolve(folder) });
       const job = await followJob(client, jobId);
       finishJob(job, () => {
         const result = job.result as { datasetId: number; imported: number; failures: { path: string; reason: string }[] };

@@ -51,10 +51,12 @@ export async function followJob(client: RpcClient, jobId: number, log = (s: stri
     return await new Promise<JobSnapshot>((resolve, reject) => {
       const listener = client.onEvent((event) => {
         if (event.type !== 'job' || event.job.id !== jobId) return;
-        log(`\r\x1b[2K${formatProgress(event.job)}`.slice(0, 200));
+        // On a terminal, one line rewritten in place; in a log file, a line per update.
+        if (process.stderr.isTTY) log(`\r\x1b[2K${formatProgress(event.job).slice(0, (process.stderr.columns || 120) - 1)}`);
+        else log(`${formatProgress(event.job)}\n`);
         if (isFinalJobStatus(event.job.status)) {
           listener.dispose();
-          log('\n');
+          if (process.stderr.isTTY) log('\n');
           resolve(event.job);
         }
       });
