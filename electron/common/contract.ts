@@ -18,6 +18,13 @@ const hubRepoId = z
   .regex(/^[A-Za-z0-9][\w.-]{0,95}\/[\w.-]{1,96}$/, 'A Hugging Face repo id looks like "owner/name".');
 const gitRevision = z.string().regex(/^[\w./-]{1,200}$/, 'Not a valid revision.').default('main');
 
+/** Corpus layouts the importer recognises; `auto` detects one from the folder's marker files. */
+export const DATASET_LAYOUTS = ['auto', 'generic', 'librispeech', 'esc50', 'fsd50k', 'musan', 'wham', 'commonvoice'] as const;
+export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
+export const CLIP_SORTS = ['path', 'duration', '-duration', 'id'] as const;
+export type ClipSort = (typeof CLIP_SORTS)[number];
+const labelKey = z.string().min(1).max(100);
+
 export const rpcMethods = {
   'engine.info': { params: noParams },
 
@@ -37,9 +44,14 @@ export const rpcMethods = {
       .object({
         name: z.string().trim().min(1, 'Give the dataset a name.').max(200),
         folder: absolutePath,
+        layout: z.enum(DATASET_LAYOUTS).default('auto'),
       })
       .strict(),
   },
+  /** Every file of the dataset's imports that failed, and why. */
+  'datasets.importReport': { params: z.object({ datasetId: rowId }).strict() },
+  /** How many clips carry each label value (for one label key, or all keys). */
+  'datasets.labelCounts': { params: z.object({ datasetId: rowId, key: labelKey.optional() }).strict() },
   'datasets.delete': { params: z.object({ datasetId: rowId }).strict() },
 
   'clips.list': {
@@ -48,11 +60,34 @@ export const rpcMethods = {
         datasetId: rowId,
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(200),
+        sort: z.enum(CLIP_SORTS).default('path'),
+        /** Only clips carrying this label value. */
+        label: z.object({ key: labelKey, value: z.string().max(500) }).strict().optional(),
+        minDurationSec: z.number().min(0).optional(),
+        maxDurationSec: z.number().min(0).optional(),
+        /** Full-text search over transcripts (SQLite FTS5 query syntax, words are ANDed). */
+        text: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
   },
-  /** The clip's file as it is on disk, for playback. */
-  'clips.audio': { params: z.object({ clipId: rowId }).strict() },
+  'clips.get': { params: z.object({ clipId: rowId }).strict() },
+  /**
+   * Playable audio: the whole clip, or a window of it, as WAV. Long or compressed files are
+   * decoded (and the window cut) in the engine, so a 3-hour file is never sent whole.
+   */
+  'clips.audio': {
+    params: z
+      .object({
+        clipId: rowId,
+        startSec: z.number().min(0).optional(),
+        durationSec: z.number().positive().max(600).optional(),
+      })
+      .strict(),
+  },
+  /** Min/max pairs over `points` equal slices of the clip, for drawing its waveform. */
+  'clips.peaks': {
+    params: z.object({ clipId: rowId, points: z.number().int().min(16).max(20_000).default(2000) }).strict(),
+  },
 
   'models.list': { params: noParams },
   /** Starts a download job (Hugging Face hub protocol into the HF cache), then registers the model. */
@@ -64,6 +99,25 @@ export const rpcMethods = {
   'activations.frameNorms': {
     params: z.object({ modelId: rowId, clipId: rowId }).strict(),
   },
+  /**
+   * Starts an extraction job: every clip of the dataset through the model, the chosen layers'
+   * residual streams written to safetensors shards (layer 0 = input to block 1, N = block N's output).
+   * Resuming an interrupted job continues from its last complete shard.
+   */
+  'activations.extract': {
+    params: z
+      .object({
+        datasetId: rowId,
+        modelId: rowId,
+        layers: z.union([z.literal('all'), z.array(z.number().int().min(0).max(256)).min(1).max(257)]).default('all'),
+        dtype: z.enum(['float16', 'float32']).default('float16'),
+        /** Execution device; an unavailable one falls back to the CPU, with the reason logged and in the result. */
+        device: z.enum(['cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+      })
+      .strict(),
+  },
+  /** Activation runs (finished or not), newest first. */
+  'activations.runs': { params: noParams },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -92,8 +146,12 @@ export interface DatasetSummary {
   id: number;
   name: string;
   rootPath: string;
+  /** The layout the importer used (`auto` resolved to what it detected). */
+  layout: Exclude<DatasetLayout, 'auto'>;
   clipCount: number;
   totalDurationSec: number;
+  /** Files the imports could not read (see datasets.importReport). */
+  failedFiles: number;
   createdAt: string;
 }
 
@@ -106,6 +164,11 @@ export interface ClipRow {
   durationSec: number;
   sampleRate: number;
   channels: number;
+  /** Container/codec as detected: wav, flac, mp3, ogg, opus, m4a. */
+  format: string;
+  /** Metadata from the corpus layout: e.g. { class: ['dog'], fold: ['1'] }, { speaker: ['103'] }. */
+  labels: Record<string, string[]>;
+  transcript: string | null;
 }
 
 export interface ClipPage {
@@ -117,7 +180,34 @@ export interface ClipPage {
 export interface ClipAudio {
   clipId: number;
   mimeType: string;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Where the returned audio starts in the clip, and how long it is. */
+  startSec: number;
+  durationSec: number;
+}
+
+export interface ClipPeaks {
+  clipId: number;
+  durationSec: number;
+  /** [min0, max0, min1, max1, ...] in [-1, 1], one pair per slice. */
+  peaks: number[];
+}
+
+export interface ImportFailureRow {
+  path: string;
+  reason: string;
+  jobId: number;
+}
+
+export interface ImportReport {
+  datasetId: number;
+  failures: ImportFailureRow[];
+}
+
+export interface LabelCount {
+  key: string;
+  value: string;
+  count: number;
 }
 
 export interface ModelRow {
@@ -147,6 +237,27 @@ export interface FrameNorms {
   elapsedMs: number;
 }
 
+export interface ActivationRunSummary {
+  id: number;
+  datasetId: number;
+  modelId: number;
+  /** Layer numbers written (0 = input to block 1, N = output of block N). */
+  layers: number[];
+  dtype: 'float16' | 'float32';
+  dModel: number;
+  frameRateHz: number;
+  /** Folder holding shard-NNNNN.safetensors. */
+  dir: string;
+  status: 'running' | 'incomplete' | 'complete';
+  device: string;
+  shards: number;
+  frames: number;
+  audioSec: number;
+  bytes: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 export interface JobRef {
   jobId: number;
 }
@@ -161,11 +272,17 @@ export interface RpcResults {
   'datasets.get': DatasetSummary;
   'datasets.importFolder': JobRef;
   'datasets.delete': { deleted: boolean };
+  'datasets.importReport': ImportReport;
+  'datasets.labelCounts': LabelCount[];
   'clips.list': ClipPage;
+  'clips.get': ClipRow;
   'clips.audio': ClipAudio;
+  'clips.peaks': ClipPeaks;
   'models.list': ModelRow[];
   'models.download': JobRef;
   'activations.frameNorms': FrameNorms;
+  'activations.extract': JobRef;
+  'activations.runs': ActivationRunSummary[];
 }
 
 /** Pushed by the engine to every connected client. */

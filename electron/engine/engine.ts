@@ -3,6 +3,7 @@
  * Transports attach channels to it; it never knows which transport a client uses.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EngineEvent, EngineInfo } from '../common/contract.js';
 import type { Disposable } from '../common/lifecycle.js';
 import { DisposableStore } from '../common/lifecycle.js';
@@ -10,8 +11,11 @@ import type { Channel } from '../common/wire.js';
 import { probeDevices, onnxRuntimeVersion } from '../../native-models/onnx/runtime.js';
 import type { HubOptions } from '../../native-models/hub/index.js';
 import { importFolderJob } from './datasets/import-folder-job.js';
+import { defaultLayouts } from './datasets/layouts/index.js';
 import { JobManager } from './jobs/job-manager.js';
 import { downloadModelJob } from './models/download-model-job.js';
+import { ActivationsRepo } from './extraction/activations-repo.js';
+import { extractActivationsJob, type ExtractionOptions } from './extraction/extract-job.js';
 import { LoadedModels } from './models/loaded-models.js';
 import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/rpc-server.js';
@@ -24,6 +28,8 @@ export interface EngineOptions {
   restarts?: number;
   /** Overrides for the hub client (tests point it at the fixture hub). */
   hub?: HubOptions;
+  /** Extraction tuning (device, batch, shard size) and test hooks; shards go to `<dataDir>/activations`. */
+  extraction?: Omit<ExtractionOptions, 'activationsDir' | 'log'>;
 }
 
 export class Engine implements Disposable {
@@ -56,15 +62,24 @@ export class Engine implements Disposable {
 
     this.jobs.register(
       'datasets.import',
-      importFolderJob(this.store.datasets, () => this.broadcast({ type: 'datasets.changed' })),
+      importFolderJob(this.store.datasets, defaultLayouts(), () => this.broadcast({ type: 'datasets.changed' })),
     );
     this.jobs.register(
       'models.download',
       downloadModelJob(this.store.models, () => ({ ...options.hub }), () => this.broadcast({ type: 'models.changed' })),
     );
+    const activations = new ActivationsRepo(this.store.db);
+    this.jobs.register(
+      'activations.extract',
+      extractActivationsJob(this.store.models, activations, {
+        ...options.extraction,
+        activationsDir: join(options.dataDir, 'activations'),
+        log: (level, message) => this.broadcast({ type: 'log', level, message, at: new Date().toISOString() }),
+      }),
+    );
 
     this.rpc = this.#disposables.add(
-      new RpcServer(createHandlers({ store: this.store, jobs: this.jobs, models: this.models, info: () => this.describe() })),
+      new RpcServer(createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, info: () => this.describe() })),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));
   }

@@ -40,7 +40,7 @@ describe('audiosae CLI', () => {
     const cases: [string[], RegExp][] = [
       [['datasets', 'import', join(dir.path, 'missing'), '--name', 'x'], /Folder does not exist/],
       [['datasets', 'import', join(dir.path, 'empty'), '--name', 'x'], /No audio files/],
-      [['datasets', 'import', join(dir.path, 'bad'), '--name', 'x'], /could be read[\s\S]*fake\.wav: Not a readable WAV file/],
+      [['datasets', 'import', join(dir.path, 'bad'), '--name', 'x'], /could be read[\s\S]*fake\.wav: Not a WAV file/],
       [['clips', '0'], /positive whole number/],
       [['datasets', 'import', join(dir.path, 'bad')], /required option '--name <name>'/],
     ];

@@ -3,8 +3,9 @@
  * `audiosae` — the engine's command line: `serve` for browser mode, and commands that
  * run the same RPC calls the UI makes. `audiosae <command> --help` explains each.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
+import { DATASET_LAYOUTS, type DatasetLayout } from '../../common/contract.js';
 import { RpcError } from '../../common/errors.js';
 import type { JobSnapshot } from '../../common/jobs.js';
 import { resolveDataDir } from '../data-dir.js';
@@ -95,22 +96,38 @@ program
     }),
   );
 
-const datasets = program.command('datasets').description('import and list datasets');
+const datasets = program.command('datasets').alias('dataset').description('import, list and show datasets (alias: dataset)');
 datasets
   .command('import')
   .description('import every audio file below a folder as a dataset (files are referenced, never copied)')
   .argument('<folder>', 'the folder (absolute, or relative to the current directory)')
-  .requiredOption('--name <name>', 'dataset name')
-  .action((folder: string, options: { name: string }) =>
+  .requiredOption('--name <name>', 'dataset name (importing again under the same name and folder resumes/updates it)')
+  .addOption(
+    new Option('--layout <layout>', 'corpus layout; auto detects it from marker files').choices(DATASET_LAYOUTS).default('auto'),
+  )
+  .action((folder: string, options: { name: string; layout: DatasetLayout }) =>
     withEngine(async ({ client }) => {
       // The UI needs absolute paths; on the command line a path is relative to where you are.
-      const { jobId } = await client.call('datasets.importFolder', { name: options.name, folder: resolve(folder) });
+      const { jobId } = await client.call('datasets.importFolder', {
+        name: options.name,
+        folder: resolve(folder),
+        layout: options.layout,
+      });
       const job = await followJob(client, jobId);
       finishJob(job, () => {
-        const result = job.result as { datasetId: number; imported: number; failures: { path: string; reason: string }[] };
-        const lines = [`Dataset ${result.datasetId}: ${result.imported} clips imported.`];
-        if (result.failures.length > 0) {
-          lines.push(`${result.failures.length} file(s) failed:`);
+        const result = job.result as {
+          datasetId: number;
+          layout: string;
+          imported: number;
+          skipped: number;
+          failedCount: number;
+          failures: { path: string; reason: string }[];
+        };
+        const lines = [
+          `Dataset ${result.datasetId} (${result.layout}): ${result.imported} clips imported, ${result.skipped} already there.`,
+        ];
+        if (result.failedCount > 0) {
+          lines.push(`${result.failedCount} file(s) failed${result.failedCount > result.failures.length ? ' (first ones shown; see datasets show)' : ''}:`);
           for (const f of result.failures) lines.push(`  ${f.path}: ${f.reason}`);
         }
         return lines.join('\n');
@@ -127,8 +144,32 @@ datasets
         rows.length === 0
           ? 'No datasets yet. Import one: audiosae datasets import <folder> --name <name>'
           : rows
-              .map((d) => `${d.id}\t${d.name}\t${d.clipCount} clips\t${d.totalDurationSec.toFixed(1)} s\t${d.rootPath}`)
+              .map(
+                (d) =>
+                  `${d.id}\t${d.name}\t${d.layout}\t${d.clipCount} clips\t${d.totalDurationSec.toFixed(1)} s\t${d.failedFiles} failed\t${d.rootPath}`,
+              )
               .join('\n'),
+      );
+    }),
+  );
+datasets
+  .command('show')
+  .description('a dataset: summary, label counts, and every file its import could not read')
+  .argument('<datasetId>', 'dataset id (see `audiosae datasets list`)', positiveInt)
+  .action((datasetId: number) =>
+    withEngine(async ({ client }) => {
+      const summary = await client.call('datasets.get', { datasetId });
+      const labels = await client.call('datasets.labelCounts', { datasetId });
+      const report = await client.call('datasets.importReport', { datasetId });
+      print({ ...summary, labelCounts: labels, failures: report.failures }, () =>
+        [
+          `${summary.id}\t${summary.name} (${summary.layout})`,
+          `  ${summary.clipCount} clips, ${(summary.totalDurationSec / 3600).toFixed(2)} h, from ${summary.rootPath}`,
+          labels.length === 0 ? '  no labels' : '  labels:',
+          ...labels.map((l) => `    ${l.key}=${l.value}\t${l.count}`),
+          `  ${report.failures.length} file(s) failed${report.failures.length > 0 ? ':' : ''}`,
+          ...report.failures.map((f) => `    ${f.path}: ${f.reason}`),
+        ].join('\n'),
       );
     }),
   );
@@ -195,6 +236,27 @@ program
         const max = Math.max(...norms.norms);
         const mean = norms.norms.reduce((a, b) => a + b, 0) / norms.frames;
         return `${norms.frames} frames at ${norms.frameRateHz} Hz, d_model ${norms.dModel}: mean norm ${mean.toFixed(3)}, max ${max.toFixed(3)} (${norms.elapsedMs.toFixed(0)} ms)`;
+      });
+    }),
+  );
+
+program
+  .command('extract')
+  .description("write every chosen layer's activations for a dataset to safetensors shards (resumable: `audiosae jobs resume`)")
+  .requiredOption('--dataset <id>', 'dataset id (see `audiosae datasets list`)', positiveInt)
+  .requiredOption('--model <id>', 'model id (see `audiosae models list`)', positiveInt)
+  .option('--layers <list>', "'all' or comma-separated layer numbers (0 = input to block 1)", 'all')
+  .addOption(new Option('--dtype <dtype>', 'activation precision on disk').choices(['float16', 'float32']).default('float16'))
+  .addOption(new Option('--device <device>', 'execution device (falls back to the CPU, saying why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
+  .action((options: { dataset: number; model: number; layers: string; dtype: string; device?: string }) =>
+    withEngine(async ({ client }) => {
+      const layers = options.layers === 'all' ? ('all' as const) : options.layers.split(',').map((l) => nonNegativeInt(l.trim()));
+      const { jobId } = await client.call('activations.extract', { datasetId: options.dataset, modelId: options.model, layers, dtype: options.dtype as 'float16' | 'float32', device: options.device as 'cpu' | 'cuda' | 'dml' | 'coreml' | undefined });
+      const job = await followJob(client, jobId);
+      finishJob(job, () => {
+        const r = job.result as { runId: number; dir: string; shards: number; frames: number; realTimeFactor: number; device: string; deviceFallback: string | null };
+        const fallback = r.deviceFallback ? `\n${r.deviceFallback}` : '';
+        return `Run ${r.runId}: ${r.frames} frames in ${r.shards} shard(s) under ${r.dir} (real-time factor ${r.realTimeFactor.toFixed(3)} on ${r.device})${fallback}`;
       });
     }),
   );

@@ -1,15 +1,17 @@
-import { readdir, stat } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative } from 'node:path';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { AppError } from '../../common/errors.js';
+import { AUDIO_EXTENSIONS, formatOfPath } from '../audio/formats.js';
 
-export const SUPPORTED_AUDIO_EXTENSIONS = new Set(['.wav']);
-/** Audio we recognise but cannot decode yet: reported per file rather than ignored. */
-export const RECOGNISED_AUDIO_EXTENSIONS = new Set(['.wav', '.flac', '.mp3', '.ogg', '.opus', '.m4a', '.aac']);
+/** Every audio extension the engine decodes. */
+export const SUPPORTED_AUDIO_EXTENSIONS = AUDIO_EXTENSIONS;
 
 export interface ScannedFile {
   path: string;
   relativePath: string;
   supported: boolean;
+  /** Why the file cannot be imported though it looks like audio (symlink loop, broken link). */
+  problem?: string;
 }
 
 /** Checks a user-chosen folder before a job is queued, so the error reaches the user at once. */
@@ -24,25 +26,66 @@ export async function assertReadableFolder(folder: string): Promise<void> {
   if (!info.isDirectory()) throw new AppError('bad_input', `Not a folder: ${folder}`);
 }
 
-/** Audio files below `root`, sorted by relative path. Symlinked folders are not followed. */
+function linkProblem(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ELOOP') return 'Symlink loop: the link never reaches a file.';
+  if (error.code === 'ENOENT') return 'Broken symlink: its target does not exist.';
+  return `Unreadable symlink (${error.code ?? error.message}).`;
+}
+
+/**
+ * Audio files below `root`, sorted by relative path. Symlinked files are followed (a loop or a
+ * dangling link is reported as a problem); symlinked folders are not, so a folder loop cannot
+ * make the scan endless. Unreadable sub-folders are reported as problems too.
+ */
 export async function scanAudioFiles(root: string, signal?: AbortSignal): Promise<ScannedFile[]> {
   const found: ScannedFile[] = [];
   const pending = [root];
   while (pending.length > 0) {
     signal?.throwIfAborted();
     const dir = pending.pop()!;
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (dir === root) throw error;
+      found.push({
+        path: dir,
+        relativePath: relative(root, dir),
+        supported: false,
+        problem: `Unreadable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      });
+      continue;
+    }
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         pending.push(path);
-      } else if (entry.isFile()) {
-        const ext = extname(entry.name).toLowerCase();
-        if (RECOGNISED_AUDIO_EXTENSIONS.has(ext)) {
-          found.push({ path, relativePath: relative(root, path), supported: SUPPORTED_AUDIO_EXTENSIONS.has(ext) });
-        }
+        continue;
       }
+      if (!formatOfPath(entry.name)) continue;
+      const file: ScannedFile = { path, relativePath: relative(root, path), supported: true };
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(path);
+          if (!target.isFile()) continue;
+        } catch (error) {
+          file.supported = false;
+          file.problem = linkProblem(error as NodeJS.ErrnoException);
+        }
+      } else if (!entry.isFile()) {
+        continue;
+      }
+      found.push(file);
     }
   }
   return found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+}
+
+/** Whether `path` is a folder (not following a final symlink). */
+export async function isRealFolder(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,11 +1,11 @@
 /**
- * The model download job: Whisper encoder files from a Hugging Face hub repo into the
- * standard HF cache, then the model is registered in the store.
+ * The model download job: encoder files (Whisper, or HuBERT / wav2vec2 / WavLM) from a Hugging
+ * Face hub repo into the standard HF cache, then the model is registered in the store.
  */
 import { AppError } from '../../common/errors.js';
 import type { ModelRow } from '../../common/contract.js';
 import { downloadRepoFiles, fetchRepoInfo, type HubOptions } from '../../../native-models/hub/index.js';
-import { readWhisperEncoderConfig } from '../../../native-models/encoders/whisper-encoder.js';
+import { describeEncoder, encoderFiles } from '../../../native-models/encoders/encoder-descriptor.js';
 import type { JobDefinition } from '../jobs/job-manager.js';
 import type { ModelsRepo } from '../store/models-repo.js';
 
@@ -38,15 +38,17 @@ export function downloadModelJob(
     async run({ params, progress, signal }) {
       const options = hubOptions();
       const { files } = await fetchRepoInfo(params.repoId, params.revision, options);
-      const wanted = [...CONFIG_FILES.filter((f) => files.includes(f)), ...encoderFilesIn(files)];
+      const configFiles = CONFIG_FILES.filter((f) => files.includes(f));
 
-      // Configs first: a repo that is not a Whisper encoder fails before the big download.
-      const configs = await downloadRepoFiles(params.repoId, wanted.filter((f) => CONFIG_FILES.includes(f)), {
+      // Configs first: a repo that is not an audio encoder fails before the big download.
+      const configs = await downloadRepoFiles(params.repoId, configFiles, {
         ...options,
         revision: params.revision,
         signal,
       });
-      const config = readWhisperEncoderConfig(configs.snapshotDir);
+      // Whisper (log-mel) or HuBERT / wav2vec2 / WavLM (waveform), from config.json's model_type.
+      const config = describeEncoder(configs.snapshotDir);
+      const wanted = [...configFiles, ...encoderFiles(files, config.onnxFile)];
 
       const totals = new Map<string, { loaded: number; total: number }>();
       const { commit, snapshotDir } = await downloadRepoFiles(params.repoId, wanted, {
@@ -71,7 +73,7 @@ export function downloadModelJob(
         repoId: params.repoId,
         revision: params.revision,
         commit,
-        architecture: 'whisper-encoder',
+        architecture: config.architecture,
         snapshotDir,
         nMels: config.nMels,
         dModel: config.dModel,

@@ -2,13 +2,12 @@
  * The skeleton's analysis: log-mel frontend + encoder on a clip's first 30 s window and
  * the L2 norm of each encoder output frame that covers real audio.
  */
-import { readFile } from 'node:fs/promises';
 import type { ClipRow, FrameNorms, ModelRow } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
 import { WhisperEncoder } from '../../../native-models/encoders/whisper-encoder.js';
 import { WhisperLogMel } from '../../../native-models/frontends/whisper-log-mel.js';
 import type { Float32Tensor } from '../../../native-models/onnx/runtime.js';
-import { decodeWavMono } from '../audio/wav.js';
+import { decodeAudioRange } from '../audio/decode.js';
 import type { LoadedModels } from './loaded-models.js';
 
 export function frameL2Norms(hidden: Float32Tensor, frames: number): number[] {
@@ -24,13 +23,17 @@ export function frameL2Norms(hidden: Float32Tensor, frames: number): number[] {
 
 export async function computeFrameNorms(loaded: LoadedModels, model: ModelRow, clip: ClipRow): Promise<FrameNorms> {
   const started = performance.now();
-  let bytes: Buffer;
+  let samples: Float32Array;
   try {
-    bytes = await readFile(clip.path);
-  } catch {
+    // Only the first window is decoded (any format; a 3-hour file is not read whole).
+    ({ samples } = await decodeAudioRange(clip.path, {
+      targetRate: WhisperLogMel.SAMPLE_RATE,
+      durationSec: WhisperLogMel.WINDOW_SAMPLES / WhisperLogMel.SAMPLE_RATE,
+    }));
+  } catch (error) {
+    if (error instanceof AppError && error.code !== 'not_found') throw error;
     throw new AppError('not_found', `The clip's file is gone or unreadable: ${clip.path}`);
   }
-  const samples = decodeWavMono(bytes, clip.path, WhisperLogMel.SAMPLE_RATE);
   const window = samples.subarray(0, WhisperLogMel.WINDOW_SAMPLES);
   const [frontend, encoder] = await Promise.all([loaded.logMel(model.nMels), loaded.encoder(model)]);
   const features = await frontend.compute(window);

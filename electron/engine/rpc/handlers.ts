@@ -1,8 +1,9 @@
 /** One handler per contract method; params arrive already validated by RpcServer. */
-import { readFile } from 'node:fs/promises';
 import type { EngineInfo } from '../../common/contract.js';
 import { AppError } from '../../common/errors.js';
+import { clipAudio, clipPeaks } from '../datasets/clip-audio.js';
 import { assertReadableFolder } from '../datasets/scan-folder.js';
+import type { ActivationsRepo } from '../extraction/activations-repo.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { computeFrameNorms } from '../models/frame-norms.js';
 import type { LoadedModels } from '../models/loaded-models.js';
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   store: Store;
   jobs: JobManager;
   models: LoadedModels;
+  activations: ActivationsRepo;
   info: () => Promise<EngineInfo>;
 }
 
@@ -21,7 +23,7 @@ function found<T>(value: T | undefined, what: string, id: number): T {
   return value;
 }
 
-export function createHandlers({ store, jobs, models, info }: HandlerDeps): RpcHandlers {
+export function createHandlers({ store, jobs, models, activations, info }: HandlerDeps): RpcHandlers {
   return {
     'engine.info': () => info(),
 
@@ -38,20 +40,24 @@ export function createHandlers({ store, jobs, models, info }: HandlerDeps): RpcH
     },
     'datasets.delete': ({ datasetId }) => ({ deleted: store.datasets.delete(datasetId) }),
 
-    'clips.list': ({ datasetId, offset, limit }) => {
+    'datasets.importReport': ({ datasetId }) => {
       found(store.datasets.get(datasetId), 'dataset', datasetId);
-      return store.datasets.listClips(datasetId, offset, limit);
+      return { datasetId, failures: store.datasets.importFailures(datasetId) };
     },
-    'clips.audio': async ({ clipId }) => {
-      // Only files registered as clips are ever read: the path comes from the store, not the caller.
-      const clip = found(store.datasets.getClip(clipId), 'clip', clipId);
-      try {
-        const bytes = new Uint8Array(await readFile(clip.path));
-        return { clipId, mimeType: 'audio/wav', bytes };
-      } catch {
-        throw new AppError('not_found', `The clip's file is gone or unreadable: ${clip.path}`);
-      }
+    'datasets.labelCounts': ({ datasetId, key }) => {
+      found(store.datasets.get(datasetId), 'dataset', datasetId);
+      return store.datasets.labelCounts(datasetId, key);
     },
+
+    'clips.list': (query) => {
+      found(store.datasets.get(query.datasetId), 'dataset', query.datasetId);
+      return store.datasets.listClips(query);
+    },
+    'clips.get': ({ clipId }) => found(store.datasets.getClip(clipId), 'clip', clipId),
+    // Only files registered as clips are ever read: the path comes from the store, not the caller.
+    'clips.audio': ({ clipId, startSec, durationSec }) =>
+      clipAudio(found(store.datasets.getClip(clipId), 'clip', clipId), startSec, durationSec),
+    'clips.peaks': ({ clipId, points }) => clipPeaks(found(store.datasets.getClip(clipId), 'clip', clipId), points),
 
     'models.list': () => store.models.list(),
     'models.download': (params) => ({ jobId: jobs.enqueue('models.download', params).id }),
@@ -61,5 +67,15 @@ export function createHandlers({ store, jobs, models, info }: HandlerDeps): RpcH
       const clip = found(store.datasets.getClip(clipId), 'clip', clipId);
       return computeFrameNorms(models, model, clip);
     },
+    'activations.extract': (params) => {
+      found(store.datasets.get(params.datasetId), 'dataset', params.datasetId);
+      const model = found(store.models.get(params.modelId), 'model', params.modelId);
+      if (params.layers !== 'all') {
+        const missing = params.layers.filter((l) => l > model.layers);
+        if (missing.length > 0) throw new AppError('bad_input', `Layers ${missing.join(', ')} do not exist: ${model.repoId} has layers 0..${model.layers}.`);
+      }
+      return { jobId: jobs.enqueue('activations.extract', params).id };
+    },
+    'activations.runs': () => activations.list(),
   };
 }

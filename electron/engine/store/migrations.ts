@@ -69,6 +69,95 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'dataset layouts and import status, clip format/labels/transcripts (FTS5), import failures',
+    sql: `
+      ALTER TABLE datasets ADD COLUMN layout TEXT NOT NULL DEFAULT 'generic';
+      ALTER TABLE datasets ADD COLUMN status TEXT NOT NULL DEFAULT 'ready' CHECK (status IN ('importing','ready'));
+      ALTER TABLE clips ADD COLUMN format TEXT NOT NULL DEFAULT 'wav';
+      ALTER TABLE clips ADD COLUMN transcript TEXT;
+      CREATE INDEX clips_dataset_duration ON clips(dataset_id, duration_sec, id);
+
+      CREATE TABLE clip_labels (
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (clip_id, key, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX clip_labels_key_value ON clip_labels(key, value, clip_id);
+
+      CREATE VIRTUAL TABLE clip_transcripts USING fts5(transcript, content='clips', content_rowid='id');
+      CREATE TRIGGER clips_transcript_insert AFTER INSERT ON clips WHEN new.transcript IS NOT NULL BEGIN
+        INSERT INTO clip_transcripts(rowid, transcript) VALUES (new.id, new.transcript);
+      END;
+      CREATE TRIGGER clips_transcript_delete AFTER DELETE ON clips WHEN old.transcript IS NOT NULL BEGIN
+        INSERT INTO clip_transcripts(clip_transcripts, rowid, transcript) VALUES ('delete', old.id, old.transcript);
+      END;
+      CREATE TRIGGER clips_transcript_update AFTER UPDATE OF transcript ON clips BEGIN
+        INSERT INTO clip_transcripts(clip_transcripts, rowid, transcript)
+          SELECT 'delete', old.id, old.transcript WHERE old.transcript IS NOT NULL;
+        INSERT INTO clip_transcripts(rowid, transcript) SELECT new.id, new.transcript WHERE new.transcript IS NOT NULL;
+      END;
+
+      CREATE TABLE import_failures (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        job_id INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX import_failures_dataset ON import_failures(dataset_id);
+    `,
+  },
+  {
+    version: 3,
+    description: 'activation runs, their shards and the clip/window -> shard rows index',
+    sql: `
+      CREATE TABLE activation_runs (
+        id INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        layers TEXT NOT NULL,
+        dtype TEXT NOT NULL CHECK (dtype IN ('float16','float32')),
+        d_model INTEGER NOT NULL,
+        frame_rate_hz REAL NOT NULL,
+        dir TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','incomplete','complete')),
+        device TEXT NOT NULL DEFAULT 'cpu',
+        frames INTEGER NOT NULL DEFAULT 0,
+        audio_sec REAL NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        job_id INTEGER,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX activation_runs_key ON activation_runs(dataset_id, model_id, dtype, status);
+
+      CREATE TABLE activation_shards (
+        run_id INTEGER NOT NULL REFERENCES activation_runs(id) ON DELETE CASCADE,
+        shard_index INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        frames INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        PRIMARY KEY (run_id, shard_index)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE activation_spans (
+        run_id INTEGER NOT NULL REFERENCES activation_runs(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        clip_id INTEGER NOT NULL,
+        window_index INTEGER NOT NULL,
+        first_frame INTEGER NOT NULL,
+        frames INTEGER NOT NULL,
+        start_sec REAL NOT NULL,
+        shard_index INTEGER NOT NULL,
+        row_offset INTEGER NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX activation_spans_clip ON activation_spans(run_id, clip_id, window_index);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -2,6 +2,7 @@
  * Every engine call the renderer makes, typed by the contract (electron/common/contract.ts).
  * Stores call these; components call stores.
  */
+import type { DatasetLayout, RpcParams } from '../../../electron/common/contract.js';
 import type { CallOptions } from '../../../electron/common/rpc-client.js';
 import { rpc } from './rpc.js';
 
@@ -16,11 +17,18 @@ export const api = {
   resumeJob: (jobId: number) => rpc.call('jobs.resume', { jobId }),
 
   listDatasets: () => rpc.call('datasets.list', {}),
-  importFolder: (name: string, folder: string) => rpc.call('datasets.importFolder', { name, folder }),
+  importFolder: (name: string, folder: string, layout: DatasetLayout) =>
+    rpc.call('datasets.importFolder', { name, folder, layout }),
+  importReport: (datasetId: number, options?: CallOptions) => rpc.call('datasets.importReport', { datasetId }, options),
+  labelCounts: (datasetId: number, key?: string, options?: CallOptions) =>
+    rpc.call('datasets.labelCounts', key == null ? { datasetId } : { datasetId, key }, options),
 
-  listClips: (datasetId: number, offset: number, options?: CallOptions) =>
-    rpc.call('clips.list', { datasetId, offset, limit: CLIP_PAGE_SIZE }, options),
-  clipAudio: (clipId: number, options?: CallOptions) => rpc.call('clips.audio', { clipId }, options),
+  listClips: (params: RpcParams<'clips.list'>, options?: CallOptions) => rpc.call('clips.list', params, options),
+  getClip: (clipId: number, options?: CallOptions) => rpc.call('clips.get', { clipId }, options),
+  /** The clip's audio as WAV: all of it, or `durationSec` from `startSec`. */
+  clipAudio: (clipId: number, window: { startSec?: number; durationSec?: number } = {}, options?: CallOptions) =>
+    rpc.call('clips.audio', { clipId, ...window }, options),
+  clipPeaks: (clipId: number, points: number, options?: CallOptions) => rpc.call('clips.peaks', { clipId, points }, options),
 
   listModels: () => rpc.call('models.list', {}),
   downloadModel: (repoId: string, revision: string) => rpc.call('models.download', { repoId, revision }),

@@ -1,7 +1,18 @@
 /** The Chart.js pieces the renderer uses, registered once (the rest is tree-shaken). */
-import { Chart, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 export { Chart };
 export type { ChartConfiguration } from 'chart.js';

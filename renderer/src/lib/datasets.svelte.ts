@@ -1,24 +1,30 @@
 /**
- * Datasets, the selected dataset's clip page, and the import job started from the Datasets page.
+ * Datasets, the selected dataset (its clips live in `datasets.clips`, a ClipBrowser), its import
+ * report, and the import job started from the Datasets page.
  */
-import type { ClipPage, ClipRow, DatasetSummary } from '../../../electron/common/contract.js';
+import type { DatasetLayout, DatasetSummary, ImportReport } from '../../../electron/common/contract.js';
 import type { JobSnapshot } from '../../../electron/common/jobs.js';
 import { isFinalJobStatus } from '../../../electron/common/jobs.js';
-import { api, CLIP_PAGE_SIZE, onEngineEvent } from './api.js';
+import { api, onEngineEvent } from './api.js';
+import { ClipBrowser } from './clip-browser.svelte.js';
 import { engine } from './engine.svelte.js';
 import { describeError, isCancelled, type ErrorDescription } from './errors.js';
 import { readImportResult } from './job-results.js';
 import { jobs } from './jobs.svelte.js';
 import { cleanPastedPath } from './paths.js';
+import { player } from './player.svelte.js';
 
 class DatasetStore {
   #list = $state.raw<DatasetSummary[]>([]);
   #loaded = $state(false);
   #selectedId = $state<number | null>(null);
-  #clipPage = $state.raw<ClipPage | null>(null);
-  #clipsLoading = $state(false);
-  #selectedClipId = $state<number | null>(null);
-  #clipRequest: AbortController | null = null;
+  /** The selected dataset's clips: query, pages, selection, label counts. */
+  readonly browser = new ClipBrowser();
+
+  #report = $state.raw<ImportReport | null>(null);
+  #reportFor = $state<number | null>(null);
+  #reportLoading = $state(false);
+  #reportRequest: AbortController | null = null;
 
   #importJobId = $state<number | null>(null);
   #submitting = $state(false);
@@ -26,26 +32,13 @@ class DatasetStore {
   #handledFinalJob: number | null = null;
 
   readonly selected = $derived(this.#list.find((d) => d.id === this.#selectedId) ?? null);
-  readonly clips = $derived<ClipRow[]>(this.#clipPage?.clips ?? []);
-  readonly selectedClip = $derived(this.clips.find((c) => c.id === this.#selectedClipId) ?? null);
+  /** The first page of the selected dataset's clips (as sorted and filtered in the browser). */
+  readonly clips = $derived(this.browser.firstRows);
+  readonly selectedClip = $derived(this.browser.selectedClip);
   readonly importJob = $derived(jobs.get(this.#importJobId));
   readonly importResult = $derived(
     this.importJob?.status === 'succeeded' ? readImportResult(this.importJob.result) : null,
   );
-
-  /** "201–400 of 1,234" paging facts for the clip table. */
-  readonly paging = $derived.by(() => {
-    const page = this.#clipPage;
-    if (!page) return { from: 0, to: 0, total: 0, hasPrev: false, hasNext: false };
-    const to = page.offset + page.clips.length;
-    return {
-      from: page.clips.length ? page.offset + 1 : 0,
-      to,
-      total: page.total,
-      hasPrev: page.offset > 0,
-      hasNext: to < page.total,
-    };
-  });
 
   constructor() {
     onEngineEvent((event) => {
@@ -54,7 +47,7 @@ class DatasetStore {
     });
     engine.onReady(() => {
       void this.refresh().then(() => {
-        if (this.#selectedId != null) void this.loadClips(this.#clipPage?.offset ?? 0);
+        if (this.#selectedId != null) this.browser.reload();
       });
     });
   }
@@ -69,20 +62,31 @@ class DatasetStore {
     return this.#selectedId;
   }
   get selectedClipId(): number | null {
-    return this.#selectedClipId;
+    return this.browser.selectedClip?.id ?? null;
   }
   get clipsLoading(): boolean {
-    return this.#clipsLoading;
+    return this.browser.loading;
   }
   get submitting(): boolean {
     return this.#submitting;
   }
   get error(): ErrorDescription | null {
-    return this.#error;
+    return this.#error ?? this.browser.error;
+  }
+  /** The import report shown (failures of one dataset's imports), or null when closed. */
+  get report(): ImportReport | null {
+    return this.#report;
+  }
+  get reportFor(): number | null {
+    return this.#reportFor;
+  }
+  get reportLoading(): boolean {
+    return this.#reportLoading;
   }
 
   dismissError(): void {
     this.#error = null;
+    this.browser.dismissError();
   }
 
   /** Hides the finished import's summary. */
@@ -93,12 +97,19 @@ class DatasetStore {
 
   async refresh(): Promise<void> {
     try {
+      const before = this.selected;
       this.#list = await api.listDatasets();
       this.#loaded = true;
       if (this.#selectedId != null && !this.#list.some((d) => d.id === this.#selectedId)) {
         this.#selectedId = null;
-        this.#clipPage = null;
-        this.#selectedClipId = null;
+        this.browser.open(null);
+        this.closeReport();
+      }
+      const after = this.selected;
+      // Clips were added (a resumed import) or removed: the cached pages are stale.
+      if (before && after && before.clipCount !== after.clipCount) this.browser.reload();
+      if (after && this.#reportFor === after.id && before?.failedFiles !== after.failedFiles) {
+        void this.openReport(after.id);
       }
     } catch (error) {
       this.#error = describeError(error);
@@ -106,51 +117,54 @@ class DatasetStore {
   }
 
   async select(datasetId: number | null): Promise<void> {
-    if (datasetId === this.#selectedId && (this.#clipPage || this.#clipsLoading)) return;
+    if (datasetId === this.#selectedId) return;
     this.#selectedId = datasetId;
-    this.#selectedClipId = null;
-    this.#clipPage = null;
-    if (datasetId != null) await this.loadClips(0);
+    // The player belongs to the clip view of the dataset shown.
+    if (player.clip && player.clip.datasetId !== datasetId) player.stop();
+    if (this.#reportFor != null && this.#reportFor !== datasetId) this.closeReport();
+    this.browser.open(datasetId);
+    await Promise.resolve();
   }
 
   selectClip(clipId: number | null): void {
-    this.#selectedClipId = clipId;
+    this.browser.selectClip(clipId);
   }
 
-  nextPage(): Promise<void> {
-    return this.loadClips((this.#clipPage?.offset ?? 0) + CLIP_PAGE_SIZE);
-  }
-
-  prevPage(): Promise<void> {
-    return this.loadClips(Math.max(0, (this.#clipPage?.offset ?? 0) - CLIP_PAGE_SIZE));
-  }
-
-  async loadClips(offset: number): Promise<void> {
-    const datasetId = this.#selectedId;
-    if (datasetId == null) return;
-    this.#clipRequest?.abort();
+  /** Loads and shows the failures of a dataset's imports. */
+  async openReport(datasetId: number): Promise<void> {
+    this.#reportRequest?.abort();
     const request = new AbortController();
-    this.#clipRequest = request;
-    this.#clipsLoading = true;
+    this.#reportRequest = request;
+    this.#reportFor = datasetId;
+    this.#reportLoading = true;
+    if (this.#report?.datasetId !== datasetId) this.#report = null;
     try {
-      const page = await api.listClips(datasetId, offset, { signal: request.signal });
-      if (request.signal.aborted || datasetId !== this.#selectedId) return;
-      this.#clipPage = page;
+      const report = await api.importReport(datasetId, { signal: request.signal });
+      if (request.signal.aborted) return;
+      this.#report = report;
     } catch (error) {
       if (!request.signal.aborted && !isCancelled(error)) this.#error = describeError(error);
     } finally {
-      if (this.#clipRequest === request) {
-        this.#clipRequest = null;
-        this.#clipsLoading = false;
+      if (this.#reportRequest === request) {
+        this.#reportRequest = null;
+        this.#reportLoading = false;
       }
     }
   }
 
-  async importFolder(name: string, folder: string): Promise<void> {
+  closeReport(): void {
+    this.#reportRequest?.abort();
+    this.#reportRequest = null;
+    this.#reportFor = null;
+    this.#report = null;
+    this.#reportLoading = false;
+  }
+
+  async importFolder(name: string, folder: string, layout: DatasetLayout = 'auto'): Promise<void> {
     this.#error = null;
     this.#submitting = true;
     try {
-      const { jobId } = await api.importFolder(name.trim(), cleanPastedPath(folder));
+      const { jobId } = await api.importFolder(name.trim(), cleanPastedPath(folder), layout);
       this.#importJobId = jobId;
       await jobs.track(jobId);
       const known = jobs.get(jobId);

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gitBlobSha1, startFixtureHub, type FixtureHub } from '../../../native-models/fixtures/fixture-hub-server.js';
-import { TINY_WHISPER_REPO, generateFixtureRepos } from '../../../native-models/fixtures/generate-fixtures.js';
+import { TINY_HUBERT_LARGE_REPO, TINY_HUBERT_REPO, TINY_WHISPER_REPO, generateFixtureRepos } from '../../../native-models/fixtures/generate-fixtures.js';
 
 let root: string;
 let hub: FixtureHub;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'fixture-hub-'));
-  assert.deepEqual(await generateFixtureRepos(root), [TINY_WHISPER_REPO]);
+  assert.deepEqual(await generateFixtureRepos(root), [TINY_WHISPER_REPO, TINY_HUBERT_REPO, TINY_HUBERT_LARGE_REPO]);
   hub = await startFixtureHub({ root });
 });
 after(async () => {

@@ -12,6 +12,18 @@ import type {
 
 /** features [nMels, frames] (one batch item) -> last_hidden_state [frames / 2, dModel], row-major. */
 export function whisperEncoderReference(weights: WhisperEncoderWeights, features: Float32Array, frames: number): Float64Array {
+  return whisperEncoderHiddenStates(weights, features, frames).final;
+}
+
+export interface ReferenceHiddenStates {
+  /** layers[0] is the input to the first block, layers[N] the output of block N; each [frames / 2, dModel]. */
+  layers: Float64Array[];
+  /** After the final LayerNorm (last_hidden_state). */
+  final: Float64Array;
+}
+
+/** Every layer's residual stream, numbered as in the AudioSAE paper (layer 0 = input to block 1). */
+export function whisperEncoderHiddenStates(weights: WhisperEncoderWeights, features: Float32Array, frames: number): ReferenceHiddenStates {
   const { dModel: d, heads } = weights.spec;
   // Convs work channels-first [C, T], like PyTorch.
   const c1 = conv1d(features, frames, weights.conv1, 1).map(gelu);
@@ -21,14 +33,16 @@ export function whisperEncoderReference(weights: WhisperEncoderWeights, features
   let x = new Float64Array(steps * d);
   for (let t = 0; t < steps; t++) for (let c = 0; c < d; c++) x[t * d + c] = c2[c * steps + t]! + weights.embedPositions[t * d + c]!;
 
+  const layers = [x];
   for (const layer of weights.layers) {
     const attn = selfAttention(layerNorm(x, layer.selfAttnLayerNorm, d), steps, d, heads, layer);
     x = x.map((v, i) => v + attn[i]!);
     const hidden = linear(layerNorm(x, layer.finalLayerNorm, d), steps, layer.fc1).map(gelu);
     const ffn = linear(hidden, steps, layer.fc2);
     x = x.map((v, i) => v + ffn[i]!);
+    layers.push(x);
   }
-  return layerNorm(x, weights.layerNorm, d);
+  return { layers, final: layerNorm(x, weights.layerNorm, d) };
 }
 
 function conv1d(input: ArrayLike<number>, length: number, w: Conv1dWeights, stride: number): Float64Array {
