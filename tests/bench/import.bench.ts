@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { RpcClient } from '../../electron/common/rpc-client.js';
 import { decodeAudioRange } from '../../electron/engine/audio/decode.js';
 import { probeAudio } from '../../electron/engine/audio/probe.js';
+import { wavHeader16 } from '../../electron/engine/audio/wav-encode.js';
 import type { ImportFolderResult } from '../../electron/engine/datasets/import-folder-job.js';
 import { Engine } from '../../electron/engine/engine.js';
 import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
@@ -56,21 +57,8 @@ function emit(record: Record<string, unknown>): void {
 async function writeLongWav(path: string, hours: number): Promise<number> {
   const rate = 16000;
   const frames = Math.round(hours * 3600 * rate);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + frames * 2, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(frames * 2, 40);
   const out = createWriteStream(path);
-  out.write(header);
+  out.write(wavHeader16(rate, frames * 2));
   // Ten seconds of a sweep plus a hum, computed once and written over and over.
   const pattern = Buffer.alloc(10 * rate * 2);
   for (let i = 0; i < 10 * rate; i++) {

@@ -6,8 +6,8 @@
  * - sound: sox noise colours (`-R`: repeatable random numbers), tones, chirps, clicks;
  * - music: sox plucked chords and melodies; silence;
  * - formats: WAV 8/16/24/32-bit int and 32-bit float, FLAC and Ogg Vorbis (sox), MP3 (lamejs,
- *   as sox here lacks an MP3 encoder). No Opus or M4A encoder is available without system
- *   packages, so those formats are not in the corpus.
+ *   as sox here lacks an MP3 encoder), Opus in Ogg and AAC in MP4 (.m4a) through ffmpeg
+ *   (Debian package `ffmpeg`, installed by .ci/run): a sine and the generic speech clip each.
  *
  * `manifest.json` records every clip with the labels and transcript an importer must find, and
  * the sine files whose frequency and level the decoding tests check.
@@ -26,7 +26,7 @@ const { WaveFile } = wavefilePackage;
 const run = promisify(execFile);
 
 /** Bump when the corpus changes: cached copies are keyed by it. */
-export const CORPUS_VERSION = 1;
+export const CORPUS_VERSION = 2;
 
 export type CorpusLayout = 'librispeech' | 'esc50' | 'musan' | 'fsd50k' | 'wham' | 'commonvoice' | 'generic';
 
@@ -75,6 +75,36 @@ function ensureDir(path: string): string {
 
 async function sox(args: string[]): Promise<void> {
   await run('sox', ['-R', ...args]);
+}
+
+/** How to install ffmpeg, for the error when it is missing. */
+export const FFMPEG_MISSING =
+  'ffmpeg is not installed: the test corpus encodes its Opus (.opus) and AAC (.m4a) files with it. ' +
+  'Install the Debian package "ffmpeg" (apt-get install -y --no-install-recommends ffmpeg; .ci/run does).';
+
+/** ffmpeg, bit-exact and without metadata, so the same input gives the same file. */
+async function ffmpeg(input: string, codecArgs: string[], out: string): Promise<void> {
+  const args = ['-nostdin', '-loglevel', 'error', '-y', '-i', input, '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:a', '+bitexact'];
+  try {
+    await run('ffmpeg', [...args, ...codecArgs, ensureDir(out)]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(FFMPEG_MISSING);
+    throw error;
+  }
+}
+
+/** Fails at once, with the package to install, when ffmpeg is not on the PATH. */
+async function requireFfmpeg(): Promise<void> {
+  try {
+    await run('ffmpeg', ['-hide_banner', '-version']);
+  } catch {
+    throw new Error(FFMPEG_MISSING);
+  }
+}
+
+/** ffmpeg's encoder for each format it writes for the corpus (Opus in Ogg, AAC in MP4). */
+function encodeWith(format: 'opus' | 'm4a', bitrate: string): string[] {
+  return ['-c:a', format === 'opus' ? 'libopus' : 'aac', '-b:a', bitrate];
 }
 
 async function speak(text: string, voice: string, rate: number, out: string, outRate: number): Promise<void> {
@@ -144,6 +174,7 @@ const SENTENCES = [
 
 /** Writes the corpus into `outDir` (which must be empty or absent) and returns its manifest. */
 export async function generateCorpus(outDir: string): Promise<CorpusManifest> {
+  await requireFfmpeg();
   mkdirSync(outDir, { recursive: true });
   const tasks: Task[] = [];
   const layouts = {} as CorpusManifest['layouts'];
@@ -348,14 +379,36 @@ export async function generateCorpus(outDir: string): Promise<CorpusManifest> {
     const x = sine(mp3.freq, AMP, mp3.rate, DUR);
     writeMp3(join(outDir, 'generic', mp3.file), [x, x], mp3.rate);
   });
-  for (const s of [...sineFiles, mp3]) {
+  // Opus codes at 48 kHz whatever the input; AAC keeps the input's 44.1 kHz.
+  const viaFfmpeg = [
+    { file: 'formats/sine.opus', format: 'opus' as const, bitrate: '96k', channels: 2, rate: 48000, freq: 1000 },
+    { file: 'formats/sine.m4a', format: 'm4a' as const, bitrate: '128k', channels: 2, rate: 44100, freq: 1000 },
+  ];
+  for (const s of viaFfmpeg) {
+    tasks.push(async () => {
+      const out = join(outDir, 'generic', s.file);
+      const tmp = `${out}.src.wav`;
+      await sox(['-n', '-r', String(s.rate), '-c', String(s.channels), '-b', '16', ensureDir(tmp), 'synth', String(DUR), 'sine', String(s.freq), 'vol', String(AMP)]);
+      await ffmpeg(tmp, encodeWith(s.format, s.bitrate), out);
+      rmSync(tmp);
+    });
+  }
+  for (const s of [...sineFiles, mp3, ...viaFfmpeg]) {
     sines.push({ path: `generic/${s.file}`, format: s.format, frequency: s.freq, amplitude: AMP, sampleRate: s.rate, channels: s.channels, durationSec: DUR });
     csv.push(`${s.file},sine,`);
     add('generic', 'generic', { relativePath: s.file, format: s.format, labels: { folder: ['formats'], label: ['sine'] }, transcript: null });
   }
-  tasks.push(() => speak(SENTENCES[5]!, 'en-gb-scotland', 175, join(outDir, 'generic', 'speech', 'stella.wav'), 16000));
-  csv.push(`speech/stella.wav,speech,"${SENTENCES[5]!}"`);
-  add('generic', 'generic', { relativePath: 'speech/stella.wav', format: 'wav', labels: { folder: ['speech'], label: ['speech'] }, transcript: SENTENCES[5]! });
+  // The speech clip as WAV (16 kHz), and the same clip through Opus and AAC (checked against it).
+  tasks.push(async () => {
+    const wav = join(outDir, 'generic', 'speech', 'stella.wav');
+    await speak(SENTENCES[5]!, 'en-gb-scotland', 175, wav, 16000);
+    await ffmpeg(wav, encodeWith('opus', '48k'), join(outDir, 'generic', 'speech', 'stella.opus'));
+    await ffmpeg(wav, encodeWith('m4a', '64k'), join(outDir, 'generic', 'speech', 'stella.m4a'));
+  });
+  for (const format of ['wav', 'opus', 'm4a']) {
+    csv.push(`speech/stella.${format},speech,"${SENTENCES[5]!}"`);
+    add('generic', 'generic', { relativePath: `speech/stella.${format}`, format, labels: { folder: ['speech'], label: ['speech'] }, transcript: SENTENCES[5]! });
+  }
   tasks.push(() => sound('silence', join(outDir, 'generic', 'silence.wav'), 16000));
   add('generic', 'generic', { relativePath: 'silence.wav', format: 'wav', labels: {}, transcript: null });
   writeFileSync(ensureDir(join(outDir, 'generic', 'labels.csv')), `${csv.join('\n')}\n`);

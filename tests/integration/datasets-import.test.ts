@@ -14,10 +14,11 @@ import type { JobSnapshot } from '../../electron/common/jobs.js';
 import { RpcClient } from '../../electron/common/rpc-client.js';
 import { decodeAudioRange } from '../../electron/engine/audio/decode.js';
 import { probeAudio } from '../../electron/engine/audio/probe.js';
+import { wavHeader16 } from '../../electron/engine/audio/wav-encode.js';
 import type { ImportFolderResult } from '../../electron/engine/datasets/import-folder-job.js';
 import { Engine } from '../../electron/engine/engine.js';
 import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
-import { ensureCorpus, type CorpusLayout, type CorpusManifest } from '../corpus/generate-corpus.js';
+import { FFMPEG_MISSING, ensureCorpus, type CorpusLayout, type CorpusManifest } from '../corpus/generate-corpus.js';
 import { waitForJob } from '../helpers/jobs.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { encodeWav, tone } from '../helpers/wav-folder.js';
@@ -46,6 +47,37 @@ function dominantFrequency(x: Float32Array, sampleRate: number): number {
   return best;
 }
 
+/** The strongest frequency within `around ± span` Hz, to 0.5 Hz. */
+function refinedFrequency(x: Float32Array, sampleRate: number, around: number, span = 25): number {
+  let best = around;
+  let bestPower = -1;
+  for (let f = around - span; f <= around + span; f += 0.5) {
+    const p = power(x, sampleRate, f);
+    if (p > bestPower) [best, bestPower] = [f, p];
+  }
+  return best;
+}
+
+/** Largest normalised cross-correlation of `x` and `y` over lags -maxLag..maxLag, and its lag. */
+function bestCorrelation(x: Float32Array, y: Float32Array, maxLag: number): { correlation: number; lag: number } {
+  let best = { correlation: -1, lag: 0 };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let xy = 0;
+    let xx = 0;
+    let yy = 0;
+    for (let i = maxLag; i < x.length - maxLag; i++) {
+      const a = x[i]!;
+      const b = y[i + lag] ?? 0;
+      xy += a * b;
+      xx += a * a;
+      yy += b * b;
+    }
+    const correlation = xy / Math.sqrt(xx * yy);
+    if (correlation > best.correlation) best = { correlation, lag };
+  }
+  return best;
+}
+
 function rms(x: Float32Array): number {
   let sum = 0;
   for (const v of x) sum += v * v;
@@ -55,23 +87,6 @@ function rms(x: Float32Array): number {
 function sortedLabels(labels: Record<string, string[]>): Record<string, string[]> {
   const entries = Object.entries(labels).map(([k, v]): [string, string[]] => [k, [...v].sort()]);
   return Object.fromEntries(entries.sort((x, y) => x[0].localeCompare(y[0])));
-}
-
-function wavHeader(sampleRate: number, dataBytes: number): Buffer {
-  const b = Buffer.alloc(44);
-  b.write('RIFF', 0, 'ascii');
-  b.writeUInt32LE(36 + dataBytes, 4);
-  b.write('WAVEfmt ', 8, 'ascii');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(sampleRate, 24);
-  b.writeUInt32LE(sampleRate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'ascii');
-  b.writeUInt32LE(dataBytes, 40);
-  return b;
 }
 
 describe('dataset import of the generated corpus', () => {
@@ -201,6 +216,58 @@ describe('dataset import of the generated corpus', () => {
     }
   });
 
+  test('Opus and M4A (AAC), encoded by ffmpeg: probed, imported and decoded numerically', async () => {
+    const byFormat = new Map(corpus.manifest.sines.map((s) => [s.format, s]));
+    assert.ok(byFormat.has('opus') && byFormat.has('m4a'), `the corpus has Opus and M4A sines; if not: ${FFMPEG_MISSING}`);
+    const rows = new Map((await allClips(datasetIds.get('generic')!)).map((c) => [c.relativePath.split('\\').join('/'), c]));
+
+    // The sines: 48 kHz stereo Opus, 44.1 kHz stereo AAC, 2 s of 1 kHz at amplitude 0.5.
+    for (const format of ['opus', 'm4a'] as const) {
+      const sine = byFormat.get(format)!;
+      const path = join(corpus.root, sine.path);
+      const probe = await probeAudio(path);
+      assert.equal(probe.format, format, `${sine.path} format`);
+      assert.equal(probe.sampleRate, format === 'opus' ? 48000 : 44100, `${sine.path} rate`);
+      assert.equal(probe.sampleRate, sine.sampleRate, `${sine.path} rate as generated`);
+      assert.equal(probe.channels, 2, `${sine.path} channels`);
+      assert.ok(Math.abs(probe.durationSec - sine.durationSec) < 0.005, `${sine.path} probed duration ${probe.durationSec}`);
+      const row = rows.get(sine.path.slice('generic/'.length));
+      assert.ok(row, `${sine.path} imported`);
+      assert.deepEqual([row.format, row.sampleRate, row.channels], [format, probe.sampleRate, 2], `${sine.path} clip row`);
+      assert.ok(Math.abs(row.durationSec - sine.durationSec) < 0.005, `${sine.path} clip duration ${row.durationSec}`);
+
+      const { samples, sampleRate } = await decodeAudioRange(path, { targetRate: 16000 });
+      assert.equal(sampleRate, 16000, `${sine.path} output rate`);
+      assert.ok(Math.abs(samples.length / 16000 - sine.durationSec) < 0.005, `${sine.path} decoded length ${samples.length}`);
+      const middle = samples.subarray(3200, 28800);
+      const frequency = refinedFrequency(middle, 16000, dominantFrequency(middle, 16000));
+      assert.ok(Math.abs(frequency - sine.frequency) <= 2, `${sine.path} dominant frequency ${frequency} Hz`);
+      const expectedRms = sine.amplitude / Math.SQRT2;
+      assert.ok(Math.abs(rms(middle) - expectedRms) / expectedRms < 0.05, `${sine.path} RMS ${rms(middle)} (expected ${expectedRms})`);
+    }
+
+    // The speech clip (16 kHz mono WAV) through Opus and AAC: same rate, channels, length and waveform.
+    const wavPath = join(corpus.root, 'generic/speech/stella.wav');
+    const reference = (await decodeAudioRange(wavPath)).samples;
+    const wavProbe = await probeAudio(wavPath);
+    for (const format of ['opus', 'm4a'] as const) {
+      const relativePath = `speech/stella.${format}`;
+      const path = join(corpus.root, 'generic', relativePath);
+      const probe = await probeAudio(path);
+      // Opus always codes at 48 kHz; its header keeps the input rate, which the engine reports.
+      assert.deepEqual([probe.format, probe.sampleRate, probe.channels], [format, 16000, 1], `${relativePath} probe`);
+      assert.ok(Math.abs(probe.durationSec - wavProbe.durationSec) < 0.005, `${relativePath} duration ${probe.durationSec} vs ${wavProbe.durationSec}`);
+      const row = rows.get(relativePath);
+      assert.ok(row, `${relativePath} imported`);
+      assert.deepEqual([row.format, row.sampleRate, row.channels], [format, 16000, 1], `${relativePath} clip row`);
+      const { samples } = await decodeAudioRange(path, { targetRate: 16000 });
+      assert.ok(Math.abs(samples.length - reference.length) <= 16, `${relativePath} decoded ${samples.length} samples, WAV ${reference.length}`);
+      const { correlation, lag } = bestCorrelation(reference, samples, 40);
+      assert.ok(correlation > 0.95 && Math.abs(lag) <= 2, `${relativePath} matches the WAV: correlation ${correlation.toFixed(4)} at lag ${lag}`);
+      assert.ok(Math.abs(rms(samples) - rms(reference)) / rms(reference) < 0.05, `${relativePath} RMS ${rms(samples)} vs ${rms(reference)}`);
+    }
+  });
+
   test('resampling 44.1 kHz -> 16 kHz keeps a 7 kHz tone and removes a 10 kHz tone (>= 40 dB)', async () => {
     const at = (f: number) => join(corpus.root, corpus.manifest.sines.find((s) => s.frequency === f)!.path);
     const seven = (await decodeAudioRange(at(7000), { targetRate: 16000 })).samples.subarray(4000, 28000);
@@ -266,8 +333,8 @@ describe('dataset import of the generated corpus', () => {
     writeFileSync(join(folder, 'random.wav'), Uint8Array.from({ length: 4096 }, () => (seed = (seed * 48271) % 2147483647) & 0xff));
     writeFileSync(join(folder, 'random.mp3'), Uint8Array.from({ length: 4096 }, () => (seed = (seed * 48271) % 2147483647) & 0xff));
     writeFileSync(join(folder, 'zero-length.flac'), new Uint8Array(0));
-    writeFileSync(join(folder, 'zero-hz.wav'), Buffer.concat([wavHeader(0, 3200), Buffer.alloc(3200)]));
-    writeFileSync(join(folder, 'huge-declared.wav'), Buffer.concat([wavHeader(16000, 0x7fff0000), Buffer.alloc(3200)]));
+    writeFileSync(join(folder, 'zero-hz.wav'), Buffer.concat([wavHeader16(0, 3200), Buffer.alloc(3200)]));
+    writeFileSync(join(folder, 'huge-declared.wav'), Buffer.concat([wavHeader16(16000, 0x7fff0000), Buffer.alloc(3200)]));
     writeFileSync(join(folder, 'unreadable.wav'), encodeWav([tone(300, 0.5, 16000)], 16000));
     chmodSync(join(folder, 'unreadable.wav'), 0o000);
     symlinkSync('loop-b.wav', join(folder, 'loop-a.wav'));

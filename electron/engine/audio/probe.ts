@@ -1,7 +1,7 @@
 /**
  * Facts about an audio file without decoding it all: WAV from its chunk headers, the
  * compressed containers through `music-metadata` (stream headers; a scan of the frames when
- * the header has no length). Compressed files also get their first block decoded, so a file
+ * the header has no length), M4A's channel count and duration from its own boxes. Compressed files also get their first block decoded, so a file
  * with a plausible header but a corrupt body is refused at import, not at playback.
  */
 import { open } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { parseFile } from 'music-metadata';
 import { AppError } from '../../common/errors.js';
 import { decodeAudioChunks } from './decode.js';
 import { formatOfPath, type AudioFormat } from './formats.js';
+import { readMp4AudioInfo } from './mp4-audio-info.js';
 import { readWavLayout } from './wav-stream.js';
 
 export interface AudioProbe {
@@ -49,7 +50,15 @@ export async function probeAudio(path: string, options: { verifyDecode?: boolean
   } catch (error) {
     throw new AppError('bad_input', `Corrupt or unsupported ${format} file: ${path} (${(error as Error).message})`);
   }
-  const { sampleRate, numberOfChannels, duration, codec } = meta.format;
+  const { sampleRate, codec } = meta.format;
+  let { numberOfChannels, duration } = meta.format;
+  if (format === 'm4a') {
+    // music-metadata reports the sample entry's template channel count (2) and the media
+    // duration with the encoder's priming samples; the esds config and edit list say better.
+    const mp4 = await readMp4AudioInfo(path).catch(() => null);
+    numberOfChannels = mp4?.channels ?? numberOfChannels;
+    duration = mp4?.durationSec ?? duration;
+  }
   if (!sampleRate || !numberOfChannels || !duration || !(duration > 0)) {
     throw new AppError('bad_input', `Corrupt ${format} file (no audio stream found): ${path}`);
   }

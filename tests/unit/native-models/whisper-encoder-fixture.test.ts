@@ -9,7 +9,8 @@ import {
 } from '../../../native-models/fixtures/whisper-encoder-fixture.js';
 import { SeededRandom } from '../../../native-models/fixtures/seeded-random.js';
 import { createSession } from '../../../native-models/onnx/runtime.js';
-import { erf, whisperEncoderReference } from './reference/whisper-encoder-reference.js';
+import { erf } from './reference/transformer-ops.js';
+import { whisperEncoderReference } from './reference/whisper-encoder-reference.js';
 
 const FRAMES = 3000;
 

@@ -4,8 +4,8 @@
  * the ONNX fixture and the layer taps. Shares nothing with the graph code but the weight arrays.
  */
 import type { GroupedConvWeights, HubertEncoderWeights } from '../../../../native-models/fixtures/hubert-encoder-fixture.js';
-import type { LayerNormWeights, LinearWeights } from '../../../../native-models/fixtures/whisper-encoder-fixture.js';
-import { gelu } from './whisper-encoder-reference.js';
+import type { LayerNormWeights } from '../../../../native-models/fixtures/whisper-encoder-fixture.js';
+import { gelu, layerNorm, linear, selfAttention as attention } from './transformer-ops.js';
 
 export interface HubertHiddenStates {
   /** layers[N] = our layer N (HF hidden_states[N], except that for pre-LN the last has no final LN); each [frames, hidden]. */
@@ -104,64 +104,4 @@ function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c]!;
   return out;
-}
-
-function linear(x: Float64Array, rows: number, w: LinearWeights): Float64Array {
-  const out = new Float64Array(rows * w.outFeatures);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < w.outFeatures; o++) {
-      let sum = w.bias ? w.bias[o]! : 0;
-      for (let i = 0; i < w.inFeatures; i++) sum += x[r * w.inFeatures + i]! * w.weight[o * w.inFeatures + i]!;
-      out[r * w.outFeatures + o] = sum;
-    }
-  }
-  return out;
-}
-
-function layerNorm(x: Float64Array, w: LayerNormWeights, d: number, eps: number): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let r = 0; r < x.length / d; r++) {
-    let mean = 0;
-    for (let c = 0; c < d; c++) mean += x[r * d + c]!;
-    mean /= d;
-    let variance = 0;
-    for (let c = 0; c < d; c++) variance += (x[r * d + c]! - mean) ** 2;
-    variance /= d;
-    const inv = 1 / Math.sqrt(variance + eps);
-    for (let c = 0; c < d; c++) out[r * d + c] = (x[r * d + c]! - mean) * inv * w.weight[c]! + w.bias[c]!;
-  }
-  return out;
-}
-
-function attention(x: Float64Array, steps: number, d: number, heads: number, layer: HubertEncoderWeights['layers'][number]): Float64Array {
-  const headDim = d / heads;
-  const scale = headDim ** -0.5;
-  const q = linear(x, steps, layer.qProj).map((v) => v * scale);
-  const k = linear(x, steps, layer.kProj);
-  const v = linear(x, steps, layer.vProj);
-  const context = new Float64Array(steps * d);
-  const scores = new Float64Array(steps);
-  for (let h = 0; h < heads; h++) {
-    const offset = h * headDim;
-    for (let i = 0; i < steps; i++) {
-      let max = -Infinity;
-      for (let j = 0; j < steps; j++) {
-        let dot = 0;
-        for (let c = 0; c < headDim; c++) dot += q[i * d + offset + c]! * k[j * d + offset + c]!;
-        scores[j] = dot;
-        if (dot > max) max = dot;
-      }
-      let total = 0;
-      for (let j = 0; j < steps; j++) {
-        scores[j] = Math.exp(scores[j]! - max);
-        total += scores[j]!;
-      }
-      for (let c = 0; c < headDim; c++) {
-        let sum = 0;
-        for (let j = 0; j < steps; j++) sum += scores[j]! * v[j * d + offset + c]!;
-        context[i * d + offset + c] = sum / total;
-      }
-    }
-  }
-  return linear(context, steps, layer.outProj);
 }
