@@ -90,6 +90,17 @@ export const rpcMethods = {
   },
 
   'models.list': { params: noParams },
+  /** The built-in catalog of encoders, each with its registered download (if any). */
+  'models.catalog': { params: noParams },
+  /**
+   * Unregisters a model. A model with activation runs is refused (`conflict`) unless `force`, which
+   * deletes those runs and their shard folders too. `deleteFiles` also removes the model's snapshot
+   * from the HF cache: only inside that repo's `models--owner--name` folder, and blobs no other
+   * snapshot there links to; the rest of the (shared) cache is never touched.
+   */
+  'models.delete': {
+    params: z.object({ modelId: rowId, deleteFiles: z.boolean().default(false), force: z.boolean().default(false) }).strict(),
+  },
   /** Starts a download job (Hugging Face hub protocol into the HF cache), then registers the model. */
   'models.download': {
     params: z.object({ repoId: hubRepoId, revision: gitRevision }).strict(),
@@ -220,7 +231,39 @@ export interface ModelRow {
   nMels: number;
   dModel: number;
   layers: number;
+  /** Bytes on disk of the snapshot's files (symlinks followed to their blobs), measured at download. */
+  sizeBytes: number;
   createdAt: string;
+}
+
+export interface CatalogModel {
+  /** Short stable id (`whisper-small`). */
+  id: string;
+  label: string;
+  repoId: string;
+  family: 'whisper' | 'hubert' | 'wav2vec2' | 'wavlm';
+  layers: number;
+  width: number;
+  frameRateHz: number;
+  frontend: 'whisper-log-mel' | 'waveform';
+  /** Log-mel frontends only: 80, or 128 for large-v3. */
+  nMels: number | null;
+  /** Seconds per forward window (30 for Whisper), null when any length goes. */
+  windowSec: number | null;
+  /** Other encoder variants the repo carries (fp16, quantized), by name. */
+  variants: string[];
+  /** The registered model for this repo (newest), null when not downloaded. */
+  downloaded: ModelRow | null;
+}
+
+export interface ModelDeleteResult {
+  deleted: boolean;
+  /** Activation runs deleted with the model (only with `force`). */
+  runsDeleted: number;
+  /** Bytes removed from the HF cache (0 unless `deleteFiles`). */
+  bytesFreed: number;
+  /** Why files were kept, e.g. another registration uses the same snapshot. */
+  filesKept: string | null;
 }
 
 export interface FrameNorms {
@@ -250,6 +293,8 @@ export interface ActivationRunSummary {
   dir: string;
   status: 'running' | 'incomplete' | 'complete';
   device: string;
+  /** Why the requested device was not used (the run fell back to `device`), null when it was. */
+  deviceFallback: string | null;
   shards: number;
   frames: number;
   audioSec: number;
@@ -280,6 +325,8 @@ export interface RpcResults {
   'clips.peaks': ClipPeaks;
   'models.list': ModelRow[];
   'models.download': JobRef;
+  'models.catalog': CatalogModel[];
+  'models.delete': ModelDeleteResult;
   'activations.frameNorms': FrameNorms;
   'activations.extract': JobRef;
   'activations.runs': ActivationRunSummary[];

@@ -69,17 +69,20 @@ export class Engine implements Disposable {
       downloadModelJob(this.store.models, () => ({ ...options.hub }), () => this.broadcast({ type: 'models.changed' })),
     );
     const activations = new ActivationsRepo(this.store.db);
+    const activationsDir = join(options.dataDir, 'activations');
     this.jobs.register(
       'activations.extract',
       extractActivationsJob(this.store.models, activations, {
         ...options.extraction,
-        activationsDir: join(options.dataDir, 'activations'),
+        activationsDir,
         log: (level, message) => this.broadcast({ type: 'log', level, message, at: new Date().toISOString() }),
       }),
     );
 
     this.rpc = this.#disposables.add(
-      new RpcServer(createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, info: () => this.describe() })),
+      new RpcServer(
+        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, info: () => this.describe(), notify: (event) => this.broadcast(event) }),
+      ),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));
   }

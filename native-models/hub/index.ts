@@ -4,3 +4,4 @@ export type { DownloadProgress, DownloadProgressCallback } from './download-prog
 export { RepoCache, isCommitHash } from './hub-cache.js';
 export { resolveHubOptions, DEFAULT_HUB_ENDPOINT, type HubOptions, type ResolvedHubOptions } from './hub-options.js';
 export { fetchRepoInfo, type RepoInfo } from './repo-info.js';
+export { removeSnapshot, repoDirOfSnapshot, snapshotSizeBytes } from './cache-maintenance.js';

@@ -140,6 +140,8 @@ class FakeEngine {
         return { version: 'fake', pid: 1, dataDir: '/fake', databasePath: '/fake/db', startedAt: '', node: '', onnxruntime: '', devices: [], restarts: 0 };
       case 'jobs.list':
       case 'models.list':
+      case 'models.catalog':
+      case 'activations.runs':
         return [];
       case 'datasets.list':
         return [this.dataset];
@@ -344,6 +346,7 @@ describe('dataset browser with 100k clips (fake engine)', () => {
       await waitForInk(page, id, 2000);
     }
     // Clicking the waveform seeks: at 75 % of the clip the audio clock jumps there.
+    await page.getByTestId('clip-waveform').scrollIntoViewIfNeeded();
     const wave = (await page.getByTestId('clip-waveform').boundingBox())!;
     await page.mouse.click(wave.x + wave.width * 0.75, wave.y + wave.height / 2);
     const seeked = await page.getByTestId('clip-audio').evaluate((el: AudioLike) => ({ t: el.currentTime, d: el.duration }));

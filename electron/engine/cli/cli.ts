@@ -26,6 +26,17 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
 interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
@@ -192,10 +203,11 @@ program
     }),
   );
 
-const models = program.command('models').description('download and list models');
+const models = program.command('models').alias('model').description('download, list and delete models; the catalog (alias: model)');
 models
   .command('download')
-  .description('download a Whisper ONNX export from the Hugging Face hub (HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE apply)')
+  .alias('pull')
+  .description('download an audio encoder ONNX export (Whisper, HuBERT, wav2vec2, WavLM) from the Hugging Face hub (HF_ENDPOINT, HF_HOME, HF_HUB_OFFLINE apply)')
   .argument('<repoId>', 'hub repo id, e.g. onnx-community/whisper-tiny')
   .option('--revision <rev>', 'branch, tag or commit', 'main')
   .action((repoId: string, options: { revision: string }) =>
@@ -218,8 +230,45 @@ models
         rows.length === 0
           ? 'No models yet. Download one: audiosae models download onnx-community/whisper-tiny'
           : rows
-              .map((m) => `${m.id}\t${m.repoId}@${m.commit.slice(0, 10)}\t${m.architecture}\t${m.layers} layers x ${m.dModel}\t${m.nMels} mels`)
+              .map((m) => `${m.id}\t${m.repoId}@${m.commit.slice(0, 10)}\t${m.architecture}\t${m.layers} layers x ${m.dModel}\t${m.nMels} mels\t${formatBytes(m.sizeBytes)}`)
               .join('\n'),
+      );
+    }),
+  );
+models
+  .command('catalog')
+  .description('list the built-in model catalog and which entries are downloaded')
+  .action(() =>
+    withEngine(async ({ client }) => {
+      const rows = await client.call('models.catalog', {});
+      print(rows, () =>
+        rows
+          .map((e) => {
+            const frontend = e.nMels === null ? e.frontend : `${e.frontend} (${e.nMels} mels)`;
+            const state = e.downloaded ? `downloaded as model ${e.downloaded.id} (${formatBytes(e.downloaded.sizeBytes)})` : 'not downloaded';
+            return `${e.id}\t${e.repoId}\t${e.layers} layers x ${e.width}\t${frontend}\t${state}`;
+          })
+          .join('\n'),
+      );
+    }),
+  );
+models
+  .command('delete')
+  .description('unregister a model; --files also removes its snapshot from the HF cache (only that repo folder: the cache is shared with other tools)')
+  .argument('<id>', 'model id (see `audiosae models list`)', positiveInt)
+  .option('--files', "also delete the model's files from the Hugging Face cache", false)
+  .option('--force', 'also delete the activation runs extracted with it', false)
+  .action((id: number, options: { files: boolean; force: boolean }) =>
+    withEngine(async ({ client }) => {
+      const result = await client.call('models.delete', { modelId: id, deleteFiles: options.files, force: options.force });
+      print(result, () =>
+        [
+          result.deleted ? `Deleted model ${id}.` : `Model ${id} was already gone.`,
+          result.runsDeleted > 0 ? `Deleted ${result.runsDeleted} activation run(s).` : '',
+          options.files ? (result.filesKept ?? `Freed ${formatBytes(result.bytesFreed)} in the HF cache.`) : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
       );
     }),
   );

@@ -48,6 +48,7 @@ interface RunRecord {
   dir: string;
   status: ActivationRunSummary['status'];
   device: string;
+  device_fallback: string | null;
   frames: number;
   audio_sec: number;
   bytes: number;
@@ -70,6 +71,7 @@ function toSummary(row: RunRecord): ActivationRunSummary {
     dir: row.dir,
     status: row.status,
     device: row.device,
+    deviceFallback: row.device_fallback,
     shards: row.shards,
     frames: row.frames,
     audioSec: row.audio_sec,
@@ -121,8 +123,15 @@ export class ActivationsRepo {
     return (this.db.prepare(`${RUN_SELECT} ORDER BY r.id DESC`).all() as RunRecord[]).map(toSummary);
   }
 
-  markRunning(runId: number, device: string, jobId: number): void {
-    this.db.prepare("UPDATE activation_runs SET status = 'running', device = ?, job_id = ? WHERE id = ?").run(device, jobId, runId);
+  markRunning(runId: number, device: string, jobId: number, deviceFallback: string | null = null): void {
+    this.db
+      .prepare("UPDATE activation_runs SET status = 'running', device = ?, device_fallback = ?, job_id = ? WHERE id = ?")
+      .run(device, deviceFallback, jobId, runId);
+  }
+
+  /** How many activation runs were extracted with the model. */
+  countForModel(modelId: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM activation_runs WHERE model_id = ?').get(modelId) as { n: number }).n;
   }
 
   finish(runId: number, status: 'incomplete' | 'complete'): void {

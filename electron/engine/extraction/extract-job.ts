@@ -187,7 +187,7 @@ export function extractActivationsJob(models: ModelsRepo, activations: Activatio
         } else {
           log('info', `Resuming activation run ${run.id} after shard ${run.shards - 1}.`);
         }
-        activations.markRunning(run.id, encoder.device, jobId);
+        activations.markRunning(run.id, encoder.device, jobId, deviceFallback);
         mkdirSync(run.dir, { recursive: true });
         try {
           const result = await extractRun({ runId: run.id, dir: run.dir, clips, layers, dModel, dtype: params.dtype, encoder, activations, options, progress, throwIfCancelled, signal });

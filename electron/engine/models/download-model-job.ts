@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../common/errors.js';
 import type { ModelRow } from '../../common/contract.js';
-import { downloadRepoFiles, fetchRepoInfo, type HubOptions } from '../../../native-models/hub/index.js';
+import { downloadRepoFiles, fetchRepoInfo, snapshotSizeBytes, type HubOptions } from '../../../native-models/hub/index.js';
 import { describeEncoder, encoderFiles } from '../../../native-models/encoders/encoder-descriptor.js';
 import type { JobDefinition } from '../jobs/job-manager.js';
 import type { ModelsRepo } from '../store/models-repo.js';
@@ -78,6 +78,7 @@ export function downloadModelJob(
         nMels: config.nMels,
         dModel: config.dModel,
         layers: config.layers,
+        sizeBytes: await snapshotSizeBytes(snapshotDir),
       });
       onRegistered(model);
       return { modelId: model.id, commit, snapshotDir };

@@ -18,6 +18,13 @@ export class LoadedModels implements Disposable {
     return this.#cached(this.#encoders, model.id, () => WhisperEncoder.load(model.snapshotDir, { device: this.device }));
   }
 
+  /** Releases the model's session, if loaded (before its files are deleted). */
+  async unload(modelId: number): Promise<void> {
+    const pending = this.#encoders.get(modelId);
+    this.#encoders.delete(modelId);
+    await pending?.then((m) => m.dispose()).catch(() => undefined);
+  }
+
   logMel(nMels: number): Promise<WhisperLogMel> {
     return this.#cached(this.#frontends, nMels, () =>
       WhisperLogMel.create({ nMels: nMels as 80 | 128, device: this.device }),

@@ -1,10 +1,12 @@
 /** One handler per contract method; params arrive already validated by RpcServer. */
-import type { EngineInfo } from '../../common/contract.js';
+import type { CatalogModel, EngineEvent, EngineInfo } from '../../common/contract.js';
+import { modelCatalog } from '../../../native-models/catalog.js';
 import { AppError } from '../../common/errors.js';
 import { clipAudio, clipPeaks } from '../datasets/clip-audio.js';
 import { assertReadableFolder } from '../datasets/scan-folder.js';
 import type { ActivationsRepo } from '../extraction/activations-repo.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import { deleteModel } from '../models/delete-model.js';
 import { computeFrameNorms } from '../models/frame-norms.js';
 import type { LoadedModels } from '../models/loaded-models.js';
 import type { Store } from '../store/store.js';
@@ -15,7 +17,11 @@ export interface HandlerDeps {
   jobs: JobManager;
   models: LoadedModels;
   activations: ActivationsRepo;
+  /** Where extraction run folders live (models.delete with force removes them). */
+  activationsDir: string;
   info: () => Promise<EngineInfo>;
+  /** Pushes an event to every client (e.g. models.changed after a delete). */
+  notify?: (event: EngineEvent) => void;
 }
 
 function found<T>(value: T | undefined, what: string, id: number): T {
@@ -23,7 +29,7 @@ function found<T>(value: T | undefined, what: string, id: number): T {
   return value;
 }
 
-export function createHandlers({ store, jobs, models, activations, info }: HandlerDeps): RpcHandlers {
+export function createHandlers({ store, jobs, models, activations, activationsDir, info, notify }: HandlerDeps): RpcHandlers {
   return {
     'engine.info': () => info(),
 
@@ -61,6 +67,32 @@ export function createHandlers({ store, jobs, models, activations, info }: Handl
 
     'models.list': () => store.models.list(),
     'models.download': (params) => ({ jobId: jobs.enqueue('models.download', params).id }),
+    'models.catalog': () =>
+      modelCatalog().map(
+        (e): CatalogModel => ({
+          id: e.id,
+          label: e.title,
+          repoId: e.repoId,
+          family: e.family,
+          layers: e.layers,
+          width: e.width,
+          frameRateHz: e.frameRateHz,
+          frontend: e.frontend,
+          nMels: e.nMels ?? null,
+          windowSec: e.windowSec ?? null,
+          variants: Object.keys(e.variants),
+          downloaded: store.models.byRepo(e.repoId).at(-1) ?? null,
+        }),
+      ),
+    'models.delete': async ({ modelId, deleteFiles, force }) => {
+      const result = await deleteModel(
+        { models: store.models, activations, activationsDir, unload: (m) => models.unload(m.id) },
+        modelId,
+        { deleteFiles, force },
+      );
+      notify?.({ type: 'models.changed' });
+      return result;
+    },
 
     'activations.frameNorms': ({ modelId, clipId }) => {
       const model = found(store.models.get(modelId), 'model', modelId);

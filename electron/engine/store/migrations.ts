@@ -158,6 +158,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX activation_spans_clip ON activation_spans(run_id, clip_id, window_index);
     `,
   },
+  {
+    version: 4,
+    description: "models' size on disk; why an activation run fell back from the requested device",
+    sql: `
+      ALTER TABLE models ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE activation_runs ADD COLUMN device_fallback TEXT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

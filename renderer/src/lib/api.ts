@@ -32,6 +32,11 @@ export const api = {
 
   listModels: () => rpc.call('models.list', {}),
   downloadModel: (repoId: string, revision: string) => rpc.call('models.download', { repoId, revision }),
+  modelCatalog: () => rpc.call('models.catalog', {}),
+  deleteModel: (modelId: number, deleteFiles: boolean, force: boolean) => rpc.call('models.delete', { modelId, deleteFiles, force }),
+
+  extractActivations: (params: RpcParams<'activations.extract'>) => rpc.call('activations.extract', params),
+  activationRuns: () => rpc.call('activations.runs', {}),
 
   frameNorms: (modelId: number, clipId: number, options?: CallOptions) =>
     rpc.call('activations.frameNorms', { modelId, clipId }, options),

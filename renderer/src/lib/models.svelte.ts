@@ -1,7 +1,7 @@
 /**
  * Registered models and the download job started from the Models page.
  */
-import type { ModelRow } from '../../../electron/common/contract.js';
+import type { CatalogModel, ModelRow } from '../../../electron/common/contract.js';
 import { isFinalJobStatus, type JobSnapshot } from '../../../electron/common/jobs.js';
 import { api, onEngineEvent } from './api.js';
 import { engine } from './engine.svelte.js';
@@ -12,6 +12,8 @@ export const DEFAULT_REPO_PLACEHOLDER = 'onnx-community/whisper-tiny';
 
 class ModelStore {
   #list = $state.raw<ModelRow[]>([]);
+  #catalog = $state.raw<CatalogModel[]>([]);
+  #deleting = $state<number | null>(null);
   #loaded = $state(false);
   #downloadJobId = $state<number | null>(null);
   #submitting = $state(false);
@@ -30,6 +32,17 @@ class ModelStore {
 
   get list(): ModelRow[] {
     return this.#list;
+  }
+  get catalog(): CatalogModel[] {
+    return this.#catalog;
+  }
+  /** The model being deleted (its row's buttons are disabled). */
+  get deleting(): number | null {
+    return this.#deleting;
+  }
+  /** Devices onnxruntime proved to work here (engine.info), CPU until known. */
+  get devices(): string[] {
+    return engine.info?.devices ?? ['cpu'];
   }
   get loaded(): boolean {
     return this.#loaded;
@@ -52,7 +65,9 @@ class ModelStore {
 
   async refresh(): Promise<void> {
     try {
-      this.#list = await api.listModels();
+      const [list, catalog] = await Promise.all([api.listModels(), api.modelCatalog()]);
+      this.#list = list;
+      this.#catalog = catalog;
       this.#loaded = true;
     } catch (error) {
       this.#error = describeError(error);
@@ -72,6 +87,25 @@ class ModelStore {
       this.#error = describeError(error);
     } finally {
       this.#submitting = false;
+    }
+  }
+
+  /**
+   * Unregisters a model (with its activation runs when `force`) and, with `deleteFiles`, removes its
+   * snapshot from the HF cache. Returns false (and shows why) when the engine refused.
+   */
+  async remove(modelId: number, deleteFiles: boolean, force: boolean): Promise<boolean> {
+    this.#error = null;
+    this.#deleting = modelId;
+    try {
+      await api.deleteModel(modelId, deleteFiles, force);
+      await this.refresh();
+      return true;
+    } catch (error) {
+      this.#error = describeError(error);
+      return false;
+    } finally {
+      this.#deleting = null;
     }
   }
 

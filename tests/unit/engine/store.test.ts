@@ -81,3 +81,20 @@ test('jobs left queued or running by a dead engine become interrupted on the nex
     dir.cleanup();
   }
 });
+
+test('migration 4 keeps models registered at schema 3, with size 0 until measured, and runs without a fallback', () => {
+  const db = new Database(':memory:');
+  migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+  assert.equal(schemaVersion(db), 3, 'at schema 3 first');
+  db.prepare(
+    `INSERT INTO models (repo_id, revision, commit_sha, architecture, snapshot_dir, n_mels, d_model, layers, created_at)
+     VALUES ('o/n', 'main', 'c', 'whisper-encoder', '/s', 80, 64, 2, 'now')`,
+  ).run();
+  migrate(db);
+  assert.equal(schemaVersion(db), 4, 'migrated to 4');
+  assert.deepEqual(db.prepare('SELECT repo_id, size_bytes FROM models').all(), [{ repo_id: 'o/n', size_bytes: 0 }], 'the model stays, sized 0');
+  const columns = (db.prepare('PRAGMA table_info(activation_runs)').all() as { name: string }[]).map((c) => c.name);
+  assert.ok(columns.includes('device_fallback'), `activation_runs has device_fallback (${columns.join(', ')})`);
+  const versions = MIGRATIONS.map((m) => m.version);
+  assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'migrations ascend');
+});

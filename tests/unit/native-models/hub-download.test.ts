@@ -151,6 +151,37 @@ test('an aborted download resumes with a Range request and ends with the right b
   assert.deepEqual(readdirSync(blobs).filter((f) => f.endsWith('.incomplete')), []);
 });
 
+test('a connection dropped mid-file gives a clear error, keeps the .incomplete and a retry resumes to the right bytes', async () => {
+  const cacheDir = tempCache();
+  const total = sourceBytes(ONNX_FILE).length;
+  const cutAt = Math.floor(total / 3);
+  const droppingHub = await startHub({ truncate: (_repo, path) => (path === ONNX_FILE ? cutAt : undefined) });
+  await assert.rejects(
+    downloadRepoFiles(TINY_WHISPER_REPO, [ONNX_FILE], { endpoint: droppingHub.url, cacheDir }),
+    isAppError('unavailable', /download of onnx\/encoder_model\.onnx from audiosae-fixtures\/whisper-tiny-random (was interrupted|ended after).*Run it again to resume/),
+    'a dropped connection is an unavailable AppError naming the file and saying how to resume',
+  );
+  const repoDir = join(cacheDir, REPO_FOLDER);
+  const blobs = join(repoDir, 'blobs');
+  const incomplete = readdirSync(blobs).filter((f) => f.endsWith('.incomplete'));
+  assert.equal(incomplete.length, 1, `the partial file stays for resuming (blobs: ${readdirSync(blobs).join(', ')})`);
+  assert.equal(readdirSync(blobs).length, 1, 'no finished blob was written');
+  const partial = statSync(join(blobs, incomplete[0]!)).size;
+  assert.ok(partial > 0 && partial <= cutAt, `kept ${partial} bytes, at most the ${cutAt} sent`);
+  const snapshots = join(repoDir, 'snapshots');
+  assert.ok(
+    !existsSync(snapshots) || readdirSync(snapshots).every((c) => !existsSync(join(snapshots, c, ...ONNX_FILE.split('/')))),
+    'nothing linked into snapshots/',
+  );
+
+  const mark = hub.requestLog.length;
+  const { snapshotDir } = await downloadRepoFiles(TINY_WHISPER_REPO, [ONNX_FILE], { endpoint: hub.url, cacheDir });
+  const ranged = fileContentRequests(hub, mark).filter((r) => r.range !== undefined);
+  assert.ok(ranged.some((r) => r.range === `bytes=${partial}-` && r.status === 206), `the retry resumed at ${partial} (ranges: ${ranged.map((r) => r.range).join(', ')})`);
+  assert.deepEqual(readFileSync(join(snapshotDir, ...ONNX_FILE.split('/'))), sourceBytes(ONNX_FILE), 'the retried file has the right bytes');
+  assert.deepEqual(readdirSync(blobs).filter((f) => f.endsWith('.incomplete')), [], 'the .incomplete is gone after the retry');
+});
+
 test('corrupted bytes fail the checksum and leave nothing behind', async () => {
   for (const file of [ONNX_FILE, 'config.json']) {
     const cacheDir = tempCache();
