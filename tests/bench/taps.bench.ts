@@ -17,7 +17,7 @@ import { ActivationsRepo } from '../../electron/engine/extraction/activations-re
 import { extractActivationsJob, type ExtractResult } from '../../electron/engine/extraction/extract-job.js';
 import { Store } from '../../electron/engine/store/store.js';
 import { TappedWhisperEncoder } from '../../native-models/encoders/tapped-whisper-encoder.js';
-import { SeededRandom } from '../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../native-models/common/seeded-random.js';
 import { WHISPER_SMALL_FIXTURE, writeWhisperEncoderRepo } from '../../native-models/fixtures/whisper-encoder-fixture.js';
 import { createSession } from '../../native-models/onnx/runtime.js';
 import { makeTempDir } from '../helpers/temp-dir.js';

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SeededRandom } from '../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../native-models/common/seeded-random.js';
 import { TINY_WHISPER_FIXTURE, WHISPER_SMALL_FIXTURE, buildWhisperEncoderFixture } from '../../native-models/fixtures/whisper-encoder-fixture.js';
 import { writeTappedModel } from '../../native-models/onnx/layer-taps.js';
 import { availableDevices, createSession, probeDevices, type ExecutionDevice } from '../../native-models/onnx/runtime.js';

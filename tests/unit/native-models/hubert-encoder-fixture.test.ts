@@ -9,7 +9,7 @@ import {
   hubertFrames,
   type HubertEncoderFixtureSpec,
 } from '../../../native-models/fixtures/hubert-encoder-fixture.js';
-import { SeededRandom } from '../../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 import { parseWaveformFrontendConfig, waveformInput, zeroMeanUnitVariance } from '../../../native-models/frontends/waveform-normalize.js';
 import { startFixtureHub } from '../../../native-models/fixtures/fixture-hub-server.js';
 import { TINY_HUBERT_LARGE_REPO, generateFixtureRepos } from '../../../native-models/fixtures/generate-fixtures.js';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import { AppError } from '../../../electron/common/errors.js';
-import { SeededRandom } from '../../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 import { TINY_WHISPER_FIXTURE, buildWhisperEncoderFixture } from '../../../native-models/fixtures/whisper-encoder-fixture.js';
 import { GraphBuilder } from '../../../native-models/onnx/graph-builder.js';
 import { addLayerTaps, tapName, writeTappedModel } from '../../../native-models/onnx/layer-taps.js';

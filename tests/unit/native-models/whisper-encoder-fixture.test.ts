@@ -7,7 +7,7 @@ import {
   sinusoids,
   type WhisperEncoderFixtureSpec,
 } from '../../../native-models/fixtures/whisper-encoder-fixture.js';
-import { SeededRandom } from '../../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 import { createSession } from '../../../native-models/onnx/runtime.js';
 import { erf } from './reference/transformer-ops.js';
 import { whisperEncoderReference } from './reference/whisper-encoder-reference.js';

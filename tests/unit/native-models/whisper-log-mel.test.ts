@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AppError } from '../../../electron/common/errors.js';
-import { SeededRandom } from '../../../native-models/fixtures/seeded-random.js';
+import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 import { WhisperLogMel, melFilterBank } from '../../../native-models/frontends/whisper-log-mel.js';
 
 const SR = 16000;
