@@ -129,6 +129,35 @@ export const rpcMethods = {
   },
   /** Activation runs (finished or not), newest first. */
   'activations.runs': { params: noParams },
+
+  /**
+   * Starts a training job: one SAE per layer x seed x architecture on a complete activation run,
+   * all fed from one shuffled read of the shards. Resuming continues each SAE from its last checkpoint.
+   */
+  'saes.train': {
+    params: z
+      .object({
+        runId: rowId,
+        layers: z.union([z.literal('all'), z.array(z.number().int().min(0).max(256)).min(1).max(257)]).default('all'),
+        seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(64).default([0]),
+        architectures: z.array(z.enum(['topk', 'batchtopk'])).min(1).max(2).default(['batchtopk']),
+        k: z.number().int().positive().max(65536).default(50),
+        expansion: z.number().int().positive().max(256).default(8),
+        steps: z.number().int().min(2).max(100_000_000),
+        batchSize: z.number().int().positive().max(65536).default(4096),
+        lr: z.number().positive().max(1).optional(),
+        checkpointEvery: z.number().int().positive().default(1000),
+        metricsEvery: z.number().int().positive().default(50),
+        /** Seed of the data order (shared by every SAE of the job, so one read feeds them all). */
+        dataSeed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+        device: z.enum(['cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+      })
+      .strict(),
+  },
+  /** Every SAE (training or not), newest first. */
+  'saes.list': { params: noParams },
+  /** An SAE's metric rows, by step, keyed as SAELens names them. */
+  'saes.metrics': { params: z.object({ saeId: rowId }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -303,6 +332,43 @@ export interface ActivationRunSummary {
   finishedAt: string | null;
 }
 
+export interface SaeSummary {
+  id: number;
+  runId: number;
+  modelId: number;
+  layer: number;
+  architecture: 'topk' | 'batchtopk';
+  k: number;
+  /** Number of latents. */
+  width: number;
+  seed: number;
+  status: 'training' | 'incomplete' | 'complete';
+  /** Steps done (as of the last checkpoint while training). */
+  step: number;
+  /** The validated SaeConfig. */
+  config: Record<string, unknown>;
+  /** The final SAE folder when complete, else the last training checkpoint (null before the first). */
+  checkpointPath: string | null;
+  finalMetrics: SaeMetricRow | null;
+  jobId: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** One metrics sample; keys follow SAELens' wandb namespaces. */
+export interface SaeMetricRow {
+  step: number;
+  'losses/overall_loss': number;
+  'losses/mse_loss': number;
+  'losses/auxiliary_reconstruction_loss': number;
+  'metrics/fvu': number;
+  'metrics/explained_variance': number;
+  'metrics/l0': number;
+  /** Fraction of latents dead (not fired for `deadTokensThreshold` tokens). */
+  'sparsity/dead_features': number;
+  'details/current_learning_rate': number;
+}
+
 export interface JobRef {
   jobId: number;
 }
@@ -330,6 +396,9 @@ export interface RpcResults {
   'activations.frameNorms': FrameNorms;
   'activations.extract': JobRef;
   'activations.runs': ActivationRunSummary[];
+  'saes.train': JobRef;
+  'saes.list': SaeSummary[];
+  'saes.metrics': SaeMetricRow[];
 }
 
 /** Pushed by the engine to every connected client. */

@@ -20,6 +20,8 @@ import { LoadedModels } from './models/loaded-models.js';
 import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/rpc-server.js';
 import { Store } from './store/store.js';
+import { SaesRepo } from './training/saes-repo.js';
+import { trainSaesJob, type TrainingOptions } from './training/train-job.js';
 import { APP_VERSION } from './version.js';
 
 export interface EngineOptions {
@@ -30,6 +32,8 @@ export interface EngineOptions {
   hub?: HubOptions;
   /** Extraction tuning (device, batch, shard size) and test hooks; shards go to `<dataDir>/activations`. */
   extraction?: Omit<ExtractionOptions, 'activationsDir' | 'log'>;
+  /** SAE training tuning (device, shuffle buffer, threads) and test hooks; SAEs go to `<dataDir>/saes`. */
+  training?: Omit<TrainingOptions, 'saesDir' | 'log'>;
 }
 
 export class Engine implements Disposable {
@@ -79,9 +83,19 @@ export class Engine implements Disposable {
       }),
     );
 
+    const saes = new SaesRepo(this.store.db);
+    this.jobs.register(
+      'saes.train',
+      trainSaesJob(this.store.models, activations, saes, {
+        ...options.training,
+        saesDir: join(options.dataDir, 'saes'),
+        log: (level, message) => this.broadcast({ type: 'log', level, message, at: new Date().toISOString() }),
+      }),
+    );
+
     this.rpc = this.#disposables.add(
       new RpcServer(
-        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, info: () => this.describe(), notify: (event) => this.broadcast(event) }),
+        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, info: () => this.describe(), notify: (event) => this.broadcast(event) }),
       ),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));

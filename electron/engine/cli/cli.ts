@@ -310,6 +310,38 @@ program
     }),
   );
 
+program
+  .command('train')
+  .description('train SAEs on an activation run: every layer x seed x architecture in one job (resumable: `audiosae jobs resume`)')
+  .requiredOption('--run <id>', 'activation run id (see `audiosae extract`)', positiveInt)
+  .option('--layers <list>', "'all' or comma-separated layer numbers", 'all')
+  .option('--seeds <n>', 'how many seeds (0..n-1)', positiveInt, 1)
+  .option('--arch <list>', 'comma-separated architectures: topk, batchtopk', 'batchtopk')
+  .option('--k <n>', 'active latents per token', positiveInt, 50)
+  .option('--expansion <n>', 'latents per input dimension', positiveInt, 8)
+  .requiredOption('--steps <n>', 'training steps', positiveInt)
+  .option('--batch-size <n>', 'tokens per step', positiveInt, 4096)
+  .option('--lr <x>', 'Adam learning rate (default 2e-4)', (v) => {
+    const n = Number(v);
+    if (!(n > 0)) throw new InvalidArgumentError('Expected a positive number.');
+    return n;
+  })
+  .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 1000)
+  .option('--metrics-every <n>', 'steps between metrics', positiveInt, 50)
+  .action((options: { run: number; layers: string; seeds: number; arch: string; k: number; expansion: number; steps: number; batchSize: number; lr?: number; checkpointEvery: number; metricsEvery: number }) =>
+    withEngine(async ({ client }) => {
+      const layers = options.layers === 'all' ? ('all' as const) : options.layers.split(',').map((l) => nonNegativeInt(l.trim()));
+      const architectures = options.arch.split(',').map((a) => a.trim()) as ('topk' | 'batchtopk')[];
+      const seeds = Array.from({ length: options.seeds }, (_, i) => i);
+      const { jobId } = await client.call('saes.train', { runId: options.run, layers, seeds, architectures, k: options.k, expansion: options.expansion, steps: options.steps, batchSize: options.batchSize, lr: options.lr, checkpointEvery: options.checkpointEvery, metricsEvery: options.metricsEvery });
+      const job = await followJob(client, jobId);
+      finishJob(job, () => {
+        const r = job.result as { saeIds: number[] };
+        return `Trained SAE(s) ${r.saeIds.join(', ')}: ${job.progress.message ?? ''}`;
+      });
+    }),
+  );
+
 const jobs = program.command('jobs').description('list and resume jobs');
 jobs
   .command('list')

@@ -10,6 +10,8 @@ import { deleteModel } from '../models/delete-model.js';
 import { computeFrameNorms } from '../models/frame-norms.js';
 import type { LoadedModels } from '../models/loaded-models.js';
 import type { Store } from '../store/store.js';
+import type { SaesRepo } from '../training/saes-repo.js';
+import { trainableLayers } from '../training/train-job.js';
 import type { RpcHandlers } from './rpc-server.js';
 
 export interface HandlerDeps {
@@ -19,6 +21,7 @@ export interface HandlerDeps {
   activations: ActivationsRepo;
   /** Where extraction run folders live (models.delete with force removes them). */
   activationsDir: string;
+  saes: SaesRepo;
   info: () => Promise<EngineInfo>;
   /** Pushes an event to every client (e.g. models.changed after a delete). */
   notify?: (event: EngineEvent) => void;
@@ -29,7 +32,7 @@ function found<T>(value: T | undefined, what: string, id: number): T {
   return value;
 }
 
-export function createHandlers({ store, jobs, models, activations, activationsDir, info, notify }: HandlerDeps): RpcHandlers {
+export function createHandlers({ store, jobs, models, activations, activationsDir, saes, info, notify }: HandlerDeps): RpcHandlers {
   return {
     'engine.info': () => info(),
 
@@ -109,5 +112,15 @@ export function createHandlers({ store, jobs, models, activations, activationsDi
       return { jobId: jobs.enqueue('activations.extract', params).id };
     },
     'activations.runs': () => activations.list(),
+
+    'saes.train': (params) => {
+      trainableLayers(activations.get(params.runId), params.runId, params.layers);
+      return { jobId: jobs.enqueue('saes.train', params).id };
+    },
+    'saes.list': () => saes.list(),
+    'saes.metrics': ({ saeId }) => {
+      found(saes.get(saeId), 'SAE', saeId);
+      return saes.metrics(saeId);
+    },
   };
 }

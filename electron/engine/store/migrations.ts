@@ -166,6 +166,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE activation_runs ADD COLUMN device_fallback TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'SAEs trained on activation runs, and their metrics every N steps',
+    sql: `
+      CREATE TABLE saes (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES activation_runs(id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        layer INTEGER NOT NULL,
+        architecture TEXT NOT NULL,
+        k INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('training','incomplete','complete')),
+        config TEXT NOT NULL,
+        train_key TEXT NOT NULL,
+        step INTEGER NOT NULL DEFAULT 0,
+        checkpoint_path TEXT,
+        final_metrics TEXT,
+        job_id INTEGER,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX saes_resume ON saes(train_key, status);
+
+      CREATE TABLE sae_metrics (
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        loss REAL NOT NULL,
+        mse REAL NOT NULL,
+        fvu REAL NOT NULL,
+        explained_variance REAL NOT NULL,
+        l0 REAL NOT NULL,
+        dead_fraction REAL NOT NULL,
+        aux_loss REAL NOT NULL,
+        lr REAL NOT NULL,
+        PRIMARY KEY (sae_id, step)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {
