@@ -12,30 +12,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import type { ClipRow, DatasetSummary, RpcParams } from '../../electron/common/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp.js';
 import { decodeWire, encodeWire } from '../../electron/common/wire.js';
-import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, openBrowserPage, type AppSession, type BrowserSession } from '../helpers/app-session.js';
+import { waitForPlayback, type AudioLike, type CanvasLike } from '../helpers/page-probes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { encodeWav, tone, whiteNoise, writeBadFiles, writeWavFolder } from '../helpers/wav-folder.js';
 import { ensureCorpus } from '../corpus/generate-corpus.js';
 
-// Structural stand-ins for the DOM types, which this Node-side file does not load.
-interface AudioLike {
-  paused: boolean;
-  currentTime: number;
-  duration: number;
-}
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-
 const ROOT = join(import.meta.dirname, '..', '..');
-const OUTPUT_DIR = join(ROOT, 'test-results', 'e2e');
 const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
 /** Pixels of a canvas that are not transparent or near-black (something was drawn). */
@@ -55,16 +42,6 @@ async function waitForInk(page: Page, testId: string, min: number): Promise<numb
   }
   assert.ok(ink > min, `${testId} pixels drawn: ${ink}`);
   return ink;
-}
-
-async function waitForPlayback(page: Page): Promise<AudioLike> {
-  const audio = page.getByTestId('clip-audio');
-  let state: AudioLike = { paused: true, currentTime: 0, duration: 0 };
-  for (let i = 0; i < 100 && (state.paused || state.currentTime <= 0.2); i++) {
-    state = await audio.evaluate((el: AudioLike) => ({ paused: el.paused, currentTime: el.currentTime, duration: el.duration }));
-    await page.waitForTimeout(100);
-  }
-  return state;
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -231,27 +208,24 @@ async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }>
 }
 
 describe('dataset browser with 100k clips (fake engine)', () => {
-  let browser: Browser;
+  let session: BrowserSession | undefined;
   let page: Page;
   let web: Awaited<ReturnType<typeof serveRenderer>>;
   const engine = new FakeEngine();
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     web = await serveRenderer();
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.routeWebSocket(/\/rpc/, (ws) => engine.attach(ws));
-    await page.goto(web.url);
-    await page.getByTestId('engine-status').filter({ hasText: 'Connected' }).waitFor();
+    session = await openBrowserPage(web.url, {
+      viewport: { width: 1280, height: 900 },
+      beforeGoto: (p) => p.routeWebSocket(/\/rpc/, (ws) => engine.attach(ws)),
+    });
+    ({ page, consoleErrors: problems } = session);
     await page.getByTestId('nav-datasets').click();
   });
 
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await web?.close();
   });
 
@@ -379,10 +353,9 @@ describe('dataset browser with 100k clips (fake engine)', () => {
 describe('dataset browser against audiosae serve with the generated corpus', () => {
   const dir = makeTempDir('audiosae-e2e-browser-');
   let corpus: Awaited<ReturnType<typeof ensureCorpus>>;
-  let serve: ServeProcess;
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   async function importFolder(name: string, folder: string, layout: string): Promise<void> {
     await page.getByTestId('dataset-name').fill(name);
@@ -396,21 +369,14 @@ describe('dataset browser against audiosae serve with the generated corpus', () 
   }
 
   before(async () => {
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     corpus = await ensureCorpus();
-    serve = await startServe(join(dir.path, 'data'));
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(serve.url);
-    await page.getByTestId('engine-status').filter({ hasText: 'Connected' }).waitFor();
+    session = await openAppSession({ dataDir: join(dir.path, 'data'), viewport: { width: 1280, height: 900 } });
+    ({ page, consoleErrors: problems } = session);
     await page.getByTestId('nav-datasets').click();
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await session?.close();
     dir.cleanup();
   });
 

@@ -8,44 +8,32 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.js';
-import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { Page } from 'playwright-core';
+import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
+import type { TestHub } from '../helpers/fixture-hub.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeWavFolder } from '../helpers/wav-folder.js';
 
-const OUTPUT_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'e2e');
 /** The fixture whisper-tiny-random has 2 blocks: layers 0, 1, 2. */
 const FIXTURE_LAYERS = 3;
 
 describe('models page and the extract dialog in Chromium against audiosae serve', () => {
   const dir = makeTempDir('audiosae-e2e-models-');
   const audio = join(dir.path, 'wavs');
+  let session: HubAppSession | undefined;
   let hub: TestHub;
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   before(async () => {
     mkdirSync(audio);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     writeWavFolder(audio);
-    hub = await startTestHub();
-    serve = await startServe(join(dir.path, 'data'), { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: hub.cacheDir });
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(serve.url);
-    await page.getByTestId('engine-status').filter({ hasText: 'Connected' }).waitFor();
+    session = await openAppSession({ dataDir: join(dir.path, 'data'), withHub: true, viewport: { width: 1280, height: 900 } });
+    ({ hub, page, consoleErrors } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await hub?.close();
+    await session?.close();
     dir.cleanup();
   });
 

@@ -7,55 +7,34 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.js';
-import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import type { Page } from 'playwright-core';
+import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
+import type { TestHub } from '../helpers/fixture-hub.js';
+import type { ServeProcess } from '../helpers/serve-process.js';
+import { waitForPlayback, type CanvasLike } from '../helpers/page-probes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeBadFiles, writeWavFolder } from '../helpers/wav-folder.js';
 
-// Structural stand-ins for the DOM types, which this Node-side file does not load.
-interface AudioLike {
-  paused: boolean;
-  currentTime: number;
-  duration: number;
-}
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-
-const OUTPUT_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'e2e');
 
 describe('walking skeleton in Chromium against audiosae serve', () => {
   const dir = makeTempDir('audiosae-e2e-');
   const audio = join(dir.path, 'wavs');
+  let session: HubAppSession | undefined;
   let hub: TestHub;
   let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   before(async () => {
     mkdirSync(audio);
-    mkdirSync(OUTPUT_DIR, { recursive: true });
     writeWavFolder(audio);
     writeBadFiles(audio);
-    hub = await startTestHub();
-    serve = await startServe(join(dir.path, 'data'), { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: hub.cacheDir });
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(serve.url);
-    await page.getByTestId('engine-status').filter({ hasText: 'Connected' }).waitFor();
+    session = await openAppSession({ dataDir: join(dir.path, 'data'), withHub: true, viewport: { width: 1280, height: 800 } });
+    ({ hub, serve, page, consoleErrors } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await hub?.close();
+    await session?.close();
     dir.cleanup();
   });
 
@@ -86,13 +65,8 @@ describe('walking skeleton in Chromium against audiosae serve', () => {
     assert.equal(await page.getByTestId('clip-row').count(), 5);
 
     await page.getByTestId('clip-row').filter({ hasText: 'a440.wav' }).getByTestId('clip-play').click();
-    const audioElement = page.getByTestId('clip-audio');
     // The audio element really plays: not paused, and its clock advances.
-    let state = { paused: true, currentTime: 0, duration: 0 };
-    for (let i = 0; i < 100 && (state.paused || state.currentTime <= 0.2); i++) {
-      state = await audioElement.evaluate((el: AudioLike) => ({ paused: el.paused, currentTime: el.currentTime, duration: el.duration }));
-      await page.waitForTimeout(100);
-    }
+    const state = await waitForPlayback(page);
     assert.equal(state.paused, false);
     assert.ok(state.currentTime > 0.2, `currentTime ${state.currentTime}`);
     assert.ok(state.duration > 1.4, `duration ${state.duration}`);

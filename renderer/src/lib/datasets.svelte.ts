@@ -3,16 +3,14 @@
  * report, and the import job started from the Datasets page.
  */
 import type { DatasetLayout, DatasetSummary, ImportReport } from '../../../electron/common/contract.js';
-import type { JobSnapshot } from '../../../electron/common/jobs.js';
-import { isFinalJobStatus } from '../../../electron/common/jobs.js';
 import { api, onEngineEvent } from './api.js';
 import { ClipBrowser } from './clip-browser.svelte.js';
 import { engine } from './engine.svelte.js';
 import { describeError, isCancelled, type ErrorDescription } from './errors.js';
 import { readImportResult } from './job-results.js';
-import { jobs } from './jobs.svelte.js';
 import { cleanPastedPath } from './paths.js';
 import { player } from './player.svelte.js';
+import { TrackedJob } from './tracked-job.svelte.js';
 
 class DatasetStore {
   #list = $state.raw<DatasetSummary[]>([]);
@@ -26,16 +24,23 @@ class DatasetStore {
   #reportLoading = $state(false);
   #reportRequest: AbortController | null = null;
 
-  #importJobId = $state<number | null>(null);
-  #submitting = $state(false);
   #error = $state<ErrorDescription | null>(null);
-  #handledFinalJob: number | null = null;
+  readonly #import = new TrackedJob({
+    onError: (error) => (this.#error = error),
+    onFinal: (job) => {
+      if (job.status !== 'succeeded') return;
+      const datasetId = readImportResult(job.result)?.datasetId;
+      void this.refresh().then(() => {
+        if (datasetId != null && this.#list.some((d) => d.id === datasetId)) void this.select(datasetId);
+      });
+    },
+  });
 
   readonly selected = $derived(this.#list.find((d) => d.id === this.#selectedId) ?? null);
   /** The first page of the selected dataset's clips (as sorted and filtered in the browser). */
   readonly clips = $derived(this.browser.firstRows);
   readonly selectedClip = $derived(this.browser.selectedClip);
-  readonly importJob = $derived(jobs.get(this.#importJobId));
+  readonly importJob = $derived(this.#import.job);
   readonly importResult = $derived(
     this.importJob?.status === 'succeeded' ? readImportResult(this.importJob.result) : null,
   );
@@ -43,7 +48,6 @@ class DatasetStore {
   constructor() {
     onEngineEvent((event) => {
       if (event.type === 'datasets.changed') void this.refresh();
-      if (event.type === 'job' && event.job.id === this.#importJobId) this.#handleImportJob(event.job);
     });
     engine.onReady(() => {
       void this.refresh().then(() => {
@@ -68,7 +72,7 @@ class DatasetStore {
     return this.browser.loading;
   }
   get submitting(): boolean {
-    return this.#submitting;
+    return this.#import.submitting;
   }
   get error(): ErrorDescription | null {
     return this.#error ?? this.browser.error;
@@ -91,8 +95,7 @@ class DatasetStore {
 
   /** Hides the finished import's summary. */
   dismissImport(): void {
-    if (this.importJob && !isFinalJobStatus(this.importJob.status)) return;
-    this.#importJobId = null;
+    this.#import.dismiss();
   }
 
   async refresh(): Promise<void> {
@@ -162,39 +165,11 @@ class DatasetStore {
 
   async importFolder(name: string, folder: string, layout: DatasetLayout = 'auto'): Promise<void> {
     this.#error = null;
-    this.#submitting = true;
-    try {
-      const { jobId } = await api.importFolder(name.trim(), cleanPastedPath(folder), layout);
-      this.#importJobId = jobId;
-      await jobs.track(jobId);
-      const known = jobs.get(jobId);
-      if (known && jobId === this.#importJobId) this.#handleImportJob(known);
-    } catch (error) {
-      this.#error = describeError(error);
-    } finally {
-      this.#submitting = false;
-    }
+    await this.#import.start(() => api.importFolder(name.trim(), cleanPastedPath(folder), layout));
   }
 
-  async cancelImport(): Promise<void> {
-    if (this.#importJobId == null) return;
-    try {
-      await jobs.cancel(this.#importJobId);
-    } catch (error) {
-      this.#error = describeError(error);
-    }
-  }
-
-  #handleImportJob(job: JobSnapshot): void {
-    if (!isFinalJobStatus(job.status) || this.#handledFinalJob === job.id) return;
-    this.#handledFinalJob = job.id;
-    if (job.status === 'failed' && job.error) this.#error = describeError(job.error);
-    if (job.status === 'succeeded') {
-      const datasetId = readImportResult(job.result)?.datasetId;
-      void this.refresh().then(() => {
-        if (datasetId != null && this.#list.some((d) => d.id === datasetId)) void this.select(datasetId);
-      });
-    }
+  cancelImport(): Promise<void> {
+    return this.#import.cancel();
   }
 }
 

@@ -3,11 +3,11 @@
  * and the activation runs (activations.runs), refreshed when an extraction ends.
  */
 import type { ActivationRunSummary, RpcParams } from '../../../electron/common/contract.js';
-import { isFinalJobStatus, type JobSnapshot } from '../../../electron/common/jobs.js';
+import type { JobSnapshot } from '../../../electron/common/jobs.js';
 import { api, onEngineEvent } from './api.js';
 import { engine } from './engine.svelte.js';
 import { describeError, type ErrorDescription } from './errors.js';
-import { jobs } from './jobs.svelte.js';
+import { TrackedJob } from './tracked-job.svelte.js';
 
 export type ExtractDevice = NonNullable<RpcParams<'activations.extract'>['device']>;
 export const EXTRACT_DEVICES: readonly ExtractDevice[] = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
@@ -29,16 +29,16 @@ export function extractFallback(job: JobSnapshot): string | null {
 
 class ExtractionStore {
   #runs = $state.raw<ActivationRunSummary[]>([]);
-  #jobId = $state<number | null>(null);
-  #submitting = $state(false);
   #error = $state<ErrorDescription | null>(null);
-  #handledFinalJob: number | null = null;
+  readonly #extraction = new TrackedJob({
+    onError: (error) => (this.#error = error),
+    onFinal: () => void this.refresh(),
+  });
 
-  readonly job = $derived(jobs.get(this.#jobId));
+  readonly job = $derived(this.#extraction.job);
 
   constructor() {
     onEngineEvent((event) => {
-      if (event.type === 'job' && event.job.id === this.#jobId) this.#handleJob(event.job);
       if (event.type === 'models.changed' || event.type === 'datasets.changed') void this.refresh();
     });
     engine.onReady(() => void this.refresh());
@@ -48,7 +48,7 @@ class ExtractionStore {
     return this.#runs;
   }
   get submitting(): boolean {
-    return this.#submitting;
+    return this.#extraction.submitting;
   }
   get error(): ErrorDescription | null {
     return this.#error;
@@ -63,8 +63,7 @@ class ExtractionStore {
   }
 
   dismissJob(): void {
-    if (this.job && !isFinalJobStatus(this.job.status)) return;
-    this.#jobId = null;
+    this.#extraction.dismiss();
   }
 
   async refresh(): Promise<void> {
@@ -78,37 +77,13 @@ class ExtractionStore {
   /** Starts the extraction; resolves true once the job is queued. */
   async start(choice: ExtractChoice): Promise<boolean> {
     this.#error = null;
-    this.#submitting = true;
-    try {
-      const { jobId } = await api.extractActivations(choice);
-      this.#jobId = jobId;
-      await jobs.track(jobId);
-      const known = jobs.get(jobId);
-      if (known) this.#handleJob(known);
-      void this.refresh();
-      return true;
-    } catch (error) {
-      this.#error = describeError(error);
-      return false;
-    } finally {
-      this.#submitting = false;
-    }
+    const queued = await this.#extraction.start(() => api.extractActivations(choice));
+    if (queued) void this.refresh();
+    return queued;
   }
 
-  async cancel(): Promise<void> {
-    if (this.#jobId == null) return;
-    try {
-      await jobs.cancel(this.#jobId);
-    } catch (error) {
-      this.#error = describeError(error);
-    }
-  }
-
-  #handleJob(job: JobSnapshot): void {
-    if (!isFinalJobStatus(job.status) || this.#handledFinalJob === job.id) return;
-    this.#handledFinalJob = job.id;
-    if (job.status === 'failed' && job.error) this.#error = describeError(job.error);
-    void this.refresh();
+  cancel(): Promise<void> {
+    return this.#extraction.cancel();
   }
 }
 

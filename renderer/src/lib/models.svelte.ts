@@ -2,11 +2,10 @@
  * Registered models and the download job started from the Models page.
  */
 import type { CatalogModel, ModelRow } from '../../../electron/common/contract.js';
-import { isFinalJobStatus, type JobSnapshot } from '../../../electron/common/jobs.js';
 import { api, onEngineEvent } from './api.js';
 import { engine } from './engine.svelte.js';
 import { describeError, type ErrorDescription } from './errors.js';
-import { jobs } from './jobs.svelte.js';
+import { TrackedJob } from './tracked-job.svelte.js';
 
 export const DEFAULT_REPO_PLACEHOLDER = 'onnx-community/whisper-tiny';
 
@@ -15,17 +14,19 @@ class ModelStore {
   #catalog = $state.raw<CatalogModel[]>([]);
   #deleting = $state<number | null>(null);
   #loaded = $state(false);
-  #downloadJobId = $state<number | null>(null);
-  #submitting = $state(false);
   #error = $state<ErrorDescription | null>(null);
-  #handledFinalJob: number | null = null;
+  readonly #download = new TrackedJob({
+    onError: (error) => (this.#error = error),
+    onFinal: (job) => {
+      if (job.status === 'succeeded') void this.refresh();
+    },
+  });
 
-  readonly downloadJob = $derived(jobs.get(this.#downloadJobId));
+  readonly downloadJob = $derived(this.#download.job);
 
   constructor() {
     onEngineEvent((event) => {
       if (event.type === 'models.changed') void this.refresh();
-      if (event.type === 'job' && event.job.id === this.#downloadJobId) this.#handleDownloadJob(event.job);
     });
     engine.onReady(() => void this.refresh());
   }
@@ -48,7 +49,7 @@ class ModelStore {
     return this.#loaded;
   }
   get submitting(): boolean {
-    return this.#submitting;
+    return this.#download.submitting;
   }
   get error(): ErrorDescription | null {
     return this.#error;
@@ -59,8 +60,7 @@ class ModelStore {
   }
 
   dismissDownload(): void {
-    if (this.downloadJob && !isFinalJobStatus(this.downloadJob.status)) return;
-    this.#downloadJobId = null;
+    this.#download.dismiss();
   }
 
   async refresh(): Promise<void> {
@@ -76,18 +76,7 @@ class ModelStore {
 
   async download(repoId: string, revision: string): Promise<void> {
     this.#error = null;
-    this.#submitting = true;
-    try {
-      const { jobId } = await api.downloadModel(repoId.trim(), revision.trim() || 'main');
-      this.#downloadJobId = jobId;
-      await jobs.track(jobId);
-      const known = jobs.get(jobId);
-      if (known && jobId === this.#downloadJobId) this.#handleDownloadJob(known);
-    } catch (error) {
-      this.#error = describeError(error);
-    } finally {
-      this.#submitting = false;
-    }
+    await this.#download.start(() => api.downloadModel(repoId.trim(), revision.trim() || 'main'));
   }
 
   /**
@@ -109,20 +98,8 @@ class ModelStore {
     }
   }
 
-  async cancelDownload(): Promise<void> {
-    if (this.#downloadJobId == null) return;
-    try {
-      await jobs.cancel(this.#downloadJobId);
-    } catch (error) {
-      this.#error = describeError(error);
-    }
-  }
-
-  #handleDownloadJob(job: JobSnapshot): void {
-    if (!isFinalJobStatus(job.status) || this.#handledFinalJob === job.id) return;
-    this.#handledFinalJob = job.id;
-    if (job.status === 'failed' && job.error) this.#error = describeError(job.error);
-    if (job.status === 'succeeded') void this.refresh();
+  cancelDownload(): Promise<void> {
+    return this.#download.cancel();
   }
 }
 
