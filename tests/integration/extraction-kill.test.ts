@@ -7,12 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RpcClient } from '../../electron/common/rpc-client.js';
-import { generateToken } from '../../electron/engine/server/auth.js';
-import { ServeSupervisor, type SupervisorEvent } from '../../electron/engine/serve/supervisor.js';
-import { connectWebSocket } from '../../electron/engine/transports/websocket-client.js';
+import type { RpcClient } from '../../electron/common/rpc-client.js';
 import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
 import { waitForJob } from '../helpers/jobs.js';
+import { startSupervisedEngine, type SupervisedEngine } from '../helpers/supervised-engine.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { encodeWav, tone, whiteNoise } from '../helpers/wav-folder.js';
 
@@ -27,7 +25,7 @@ describe('extraction survives kill -9 of the engine', () => {
   const dir = makeTempDir('audiosae-extract-kill-');
   const audio = join(dir.path, 'audio');
   let hub: TestHub;
-  const supervisors: ServeSupervisor[] = [];
+  const engines: SupervisedEngine[] = [];
 
   before(async () => {
     mkdirSync(audio);
@@ -42,35 +40,15 @@ describe('extraction survives kill -9 of the engine', () => {
   });
 
   after(async () => {
-    for (const s of supervisors) await s.stop();
+    for (const engine of engines) await engine.stop();
     await hub.close();
     dir.cleanup();
   });
 
-  async function startServe(name: string) {
-    const token = generateToken();
-    const supervisor = new ServeSupervisor({
-      dataDir: join(dir.path, name),
-      port: 0,
-      token,
-      staticDir: join(dir.path, 'no-renderer'),
-      restartPolicy: { baseDelayMs: 50 },
-    });
-    supervisors.push(supervisor);
-    const listening = () =>
-      new Promise<Extract<SupervisorEvent, { type: 'listening' }>>((resolve) => {
-        const l = supervisor.onEvent((e) => {
-          if (e.type === 'listening') {
-            l.dispose();
-            resolve(e);
-          }
-        });
-      });
-    const first = listening();
-    supervisor.start();
-    const { port } = await first;
-    const connect = async () => new RpcClient(await connectWebSocket(`ws://127.0.0.1:${port}/rpc?token=${token}`));
-    return { connect, nextListening: listening };
+  async function startServe(name: string): Promise<SupervisedEngine> {
+    const serve = await startSupervisedEngine(join(dir.path, name));
+    engines.push(serve);
+    return serve;
   }
 
   async function prepare(client: RpcClient): Promise<{ datasetId: number; modelId: number }> {

@@ -8,13 +8,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RpcParams, SaeSummary } from '../../electron/common/contract.js';
-import { RpcClient } from '../../electron/common/rpc-client.js';
-import { generateToken } from '../../electron/engine/server/auth.js';
-import { ServeSupervisor, type SupervisorEvent } from '../../electron/engine/serve/supervisor.js';
-import { connectWebSocket } from '../../electron/engine/transports/websocket-client.js';
+import type { RpcClient } from '../../electron/common/rpc-client.js';
 import { OWN_WEIGHTS_FILE } from '../../native-models/sae/sae-checkpoint.js';
 import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
 import { waitForJob } from '../helpers/jobs.js';
+import { startSupervisedEngine, type SupervisedEngine } from '../helpers/supervised-engine.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeWavFolder } from '../helpers/wav-folder.js';
 
@@ -24,7 +22,7 @@ describe('SAE training survives kill -9 of the engine', () => {
   const dir = makeTempDir('audiosae-train-kill-');
   const audio = join(dir.path, 'audio');
   let hub: TestHub;
-  let supervisor: ServeSupervisor | undefined;
+  let serve: SupervisedEngine | undefined;
 
   before(async () => {
     mkdirSync(audio);
@@ -35,33 +33,13 @@ describe('SAE training survives kill -9 of the engine', () => {
   });
 
   after(async () => {
-    await supervisor?.stop();
+    await serve?.stop();
     await hub.close();
     dir.cleanup();
   });
 
-  async function startServe() {
-    const token = generateToken();
-    supervisor = new ServeSupervisor({ dataDir: join(dir.path, 'data'), port: 0, token, staticDir: join(dir.path, 'no-renderer'), restartPolicy: { baseDelayMs: 50 } });
-    const s = supervisor;
-    const listening = () =>
-      new Promise<Extract<SupervisorEvent, { type: 'listening' }>>((resolve) => {
-        const l = s.onEvent((e) => {
-          if (e.type === 'listening') {
-            l.dispose();
-            resolve(e);
-          }
-        });
-      });
-    const first = listening();
-    s.start();
-    const { port } = await first;
-    const connect = async () => new RpcClient(await connectWebSocket(`ws://127.0.0.1:${port}/rpc?token=${token}`));
-    return { connect, nextListening: listening };
-  }
-
   test('interrupted by kill -9, resumed, identical to an uninterrupted run', async () => {
-    const serve = await startServe();
+    serve = await startSupervisedEngine(join(dir.path, 'data'));
     let client = await serve.connect();
     const imported = await waitForJob(client, (await client.call('datasets.importFolder', { name: 'clips', folder: audio })).jobId);
     const downloaded = await waitForJob(client, (await client.call('models.download', { repoId: hub.repoId })).jobId);
