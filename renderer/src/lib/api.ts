@@ -38,6 +38,10 @@ export const api = {
   extractActivations: (params: RpcParams<'activations.extract'>) => rpc.call('activations.extract', params),
   activationRuns: () => rpc.call('activations.runs', {}),
 
+  trainSaes: (params: RpcParams<'saes.train'>) => rpc.call('saes.train', params),
+  listSaes: () => rpc.call('saes.list', {}),
+  saeMetrics: (saeId: number, options?: CallOptions) => rpc.call('saes.metrics', { saeId }, options),
+
   frameNorms: (modelId: number, clipId: number, options?: CallOptions) =>
     rpc.call('activations.frameNorms', { modelId, clipId }, options),
 };

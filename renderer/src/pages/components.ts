@@ -4,10 +4,12 @@ import DatasetsPage from './DatasetsPage.svelte';
 import JobsPage from './JobsPage.svelte';
 import ModelsPage from './ModelsPage.svelte';
 import type { PageId } from './pages.js';
+import TrainingPage from './TrainingPage.svelte';
 
 export const PAGE_COMPONENTS: Record<PageId, Component> = {
   datasets: DatasetsPage,
   models: ModelsPage,
   activations: ActivationsPage,
+  training: TrainingPage,
   jobs: JobsPage,
 };

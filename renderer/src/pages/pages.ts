@@ -22,6 +22,12 @@ export const PAGES = [
     icon: 'M1.5 14h13M1.5 2v12M3.5 11l3-5 3 3 3-6 2 3',
   },
   {
+    id: 'training',
+    label: 'Training',
+    // A sparse grid of latents.
+    icon: 'M2 2h3v3H2zM11 2h3v3h-3zM6.5 6.5h3v3h-3zM2 11h3v3H2zM11 11h3v3h-3z',
+  },
+  {
     id: 'jobs',
     label: 'Jobs',
     // A clock.
