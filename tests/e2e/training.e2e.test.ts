@@ -10,13 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
 import type { TestHub } from '../helpers/fixture-hub.js';
+import type { CanvasLike } from '../helpers/page-probes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeWavFolder } from '../helpers/wav-folder.js';
 
 /** Whether a canvas has any non-transparent pixel (the chart drew something). */
 async function hasInk(page: Page, index: number): Promise<boolean> {
-  return page.getByTestId('sae-chart').nth(index).evaluate((node) => {
-    const canvas = node as HTMLCanvasElement;
+  return page.getByTestId('sae-chart').nth(index).evaluate((canvas: CanvasLike) => {
     const context = canvas.getContext('2d');
     if (!context || canvas.width === 0 || canvas.height === 0) return false;
     const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
