@@ -24,6 +24,19 @@ export type DatasetLayout = (typeof DATASET_LAYOUTS)[number];
 export const CLIP_SORTS = ['path', 'duration', '-duration', 'id'] as const;
 export type ClipSort = (typeof CLIP_SORTS)[number];
 const labelKey = z.string().min(1).max(100);
+/** SAE checkpoint formats read by saes.import; `auto` detects from the files present. */
+export const SAE_FORMATS = ['auto', 'audiosae', 'saelens', 'dictionary_learning'] as const;
+export type SaeFormat = (typeof SAE_FORMATS)[number];
+export const FEATURE_SORTS = ['feature', 'density', '-density', 'max', '-max', 'label'] as const;
+export type FeatureSort = (typeof FEATURE_SORTS)[number];
+/** `dead`: never fired on the analysed run; `dense`: fires on more than 10% of frames. */
+export const FEATURE_FILTERS = ['all', 'labelled', 'unlabelled', 'unclear', 'dead', 'dense'] as const;
+export type FeatureFilter = (typeof FEATURE_FILTERS)[number];
+export const DENSE_FEATURE_DENSITY = 0.1;
+export const LABEL_CONFIDENCES = ['low', 'medium', 'high'] as const;
+export type LabelConfidence = (typeof LABEL_CONFIDENCES)[number];
+export const LABEL_EXPORT_FORMATS = ['csv', 'json', 'neuronpedia'] as const;
+export type LabelExportFormat = (typeof LABEL_EXPORT_FORMATS)[number];
 
 export const rpcMethods = {
   'engine.info': { params: noParams },
@@ -158,6 +171,119 @@ export const rpcMethods = {
   'saes.list': { params: noParams },
   /** An SAE's metric rows, by step, keyed as SAELens names them. */
   'saes.metrics': { params: z.object({ saeId: rowId }).strict() },
+  /**
+   * Starts an analysis job: the SAE over an activation run (its own by default; required for an
+   * imported SAE), giving per-feature density / mean / max, the top-N frames per feature, samples
+   * from lower activation quantiles, a density histogram and a suggested label per feature.
+   */
+  'saes.analyze': {
+    params: z
+      .object({
+        saeId: rowId,
+        runId: rowId.optional(),
+        topN: z.number().int().min(1).max(200).default(20),
+        /** Examples drawn from each of the lower activation quantile bands. */
+        quantileSamples: z.number().int().min(0).max(50).default(5),
+      })
+      .strict(),
+  },
+  /** The SAE's analysis (histogram, frames, run), or null before one ran. */
+  'saes.analysis': { params: z.object({ saeId: rowId }).strict() },
+  /**
+   * Imports an SAE checkpoint for one model layer: our own folder, a SAELens folder, or a
+   * dictionary_learning folder/`ae.pt`. Its width must match the layer's. Labels of an earlier
+   * import of the same weights are carried over.
+   */
+  'saes.import': {
+    params: z
+      .object({
+        path: absolutePath,
+        format: z.enum(SAE_FORMATS).default('auto'),
+        modelId: rowId,
+        layer: z.number().int().min(0).max(256),
+      })
+      .strict(),
+  },
+  /** Writes a complete SAE to `folder` in our own or SAELens' format. */
+  'saes.export': {
+    params: z.object({ saeId: rowId, folder: absolutePath, format: z.enum(['audiosae', 'saelens']).default('saelens') }).strict(),
+  },
+
+  /** One page of an analysed SAE's features, filtered, searched (FTS5 over labels/notes/tags) and sorted in SQL. */
+  'features.list': {
+    params: z
+      .object({
+        saeId: rowId,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(10_000).default(500),
+        sort: z.enum(FEATURE_SORTS).default('feature'),
+        filter: z.enum(FEATURE_FILTERS).default('all'),
+        search: z.string().trim().min(1).max(200).optional(),
+        /** Only features whose log10(density) lies in [min, max) (a histogram bin). */
+        log10DensityRange: z.object({ min: z.number(), max: z.number() }).strict().optional(),
+      })
+      .strict(),
+  },
+  /** Everything the feature page shows: stats, label, top and quantile examples, enrichment, neighbours. */
+  'features.get': {
+    params: z.object({ saeId: rowId, feature: z.number().int().min(0), neighbours: z.number().int().min(0).max(50).default(10) }).strict(),
+  },
+  /**
+   * Per-frame activations of features over one clip (from the analysed run's shards): the given
+   * features, or the `limit` strongest on that clip.
+   */
+  'features.clipActivations': {
+    params: z
+      .object({
+        saeId: rowId,
+        clipId: rowId,
+        features: z.array(z.number().int().min(0)).min(1).max(256).optional(),
+        limit: z.number().int().min(1).max(256).default(32),
+      })
+      .strict(),
+  },
+
+  /** Autosave of one feature's label: only the fields given change (two windows never clobber each other's fields). */
+  'labels.set': {
+    params: z
+      .object({
+        saeId: rowId,
+        feature: z.number().int().min(0),
+        patch: z
+          .object({
+            label: z.string().max(500).optional(),
+            notes: z.string().max(20_000).optional(),
+            confidence: z.enum(LABEL_CONFIDENCES).nullable().optional(),
+            tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+            unclear: z.boolean().optional(),
+          })
+          .strict(),
+        author: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
+  },
+  /** Every saved version of a feature's label, newest first. */
+  'labels.history': { params: z.object({ saeId: rowId, feature: z.number().int().min(0) }).strict() },
+  /** Restores the version before the newest (itself recorded as a new version). */
+  'labels.undo': { params: z.object({ saeId: rowId, feature: z.number().int().min(0) }).strict() },
+  /** Full-text search over labels, notes and tags (all SAEs, or one). */
+  'labels.search': {
+    params: z.object({ query: z.string().trim().min(1).max(200), saeId: rowId.optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+  },
+  /** The SAE's labels as CSV, JSON or Neuronpedia-style explanations (text, for the caller to save). */
+  'labels.export': { params: z.object({ saeId: rowId, format: z.enum(LABEL_EXPORT_FORMATS).default('json') }).strict() },
+  /** Labels from an export (CSV or JSON); `merge` keeps labels the file does not mention. */
+  'labels.import': {
+    params: z
+      .object({
+        saeId: rowId,
+        format: z.enum(['csv', 'json']),
+        text: z.string().max(100_000_000),
+        mode: z.enum(['merge', 'replace']).default('merge'),
+        author: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
+  },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -334,7 +460,14 @@ export interface ActivationRunSummary {
 
 export interface SaeSummary {
   id: number;
-  runId: number;
+  /** The activation run it was trained on; null for an imported SAE. */
+  runId: number | null;
+  source: 'trained' | 'imported';
+  /** Imported SAEs: the format and path they came from. */
+  sourceFormat: Exclude<SaeFormat, 'auto'> | null;
+  sourcePath: string | null;
+  /** The run its features were last analysed on, null before an analysis. */
+  analysedRunId: number | null;
   modelId: number;
   layer: number;
   architecture: 'topk' | 'batchtopk';
@@ -369,6 +502,128 @@ export interface SaeMetricRow {
   'details/current_learning_rate': number;
 }
 
+export interface SaeAnalysis {
+  saeId: number;
+  runId: number;
+  /** Frames the statistics are over. */
+  frames: number;
+  topN: number;
+  /** Histogram of log10(feature density) over features that fired; `dead` counts those that never did. */
+  histogram: { log10Edges: number[]; counts: number[]; dead: number };
+  jobId: number | null;
+  createdAt: string;
+}
+
+export interface FeatureLabel {
+  saeId: number;
+  feature: number;
+  label: string;
+  notes: string;
+  confidence: LabelConfidence | null;
+  tags: string[];
+  unclear: boolean;
+  author: string;
+  /** Increments on every saved change. */
+  revision: number;
+  updatedAt: string;
+}
+
+export interface FeatureRow {
+  feature: number;
+  /** Fraction of the analysed frames on which it fired. */
+  density: number;
+  /** Mean activation over the frames on which it fired (0 when dead). */
+  meanActivation: number;
+  maxActivation: number;
+  /** The over-represented dataset label among its top clips, if any (e.g. "class=dog"). */
+  suggestedLabel: string | null;
+  label: FeatureLabel | null;
+}
+
+export interface FeaturePage {
+  saeId: number;
+  total: number;
+  offset: number;
+  rows: FeatureRow[];
+}
+
+export interface FeatureExample {
+  kind: 'top' | 'quantile';
+  rank: number;
+  /** Quantile examples: the activation quantile band they were drawn from (e.g. 0.5). */
+  quantile: number | null;
+  clipId: number;
+  relativePath: string;
+  clipDurationSec: number;
+  /** Clip frame of the activation and its time in seconds. */
+  frame: number;
+  timeSec: number;
+  value: number;
+  labels: Record<string, string[]>;
+  transcript: string | null;
+}
+
+export interface EnrichmentRow {
+  /** `key=value` of a dataset label. */
+  label: string;
+  /** Top clips carrying it, of `of`. */
+  count: number;
+  of: number;
+  /** Its share among all clips of the dataset. */
+  baseRate: number;
+  /** count / of divided by baseRate. */
+  ratio: number;
+}
+
+export interface FeatureNeighbour {
+  feature: number;
+  /** Cosine similarity of the decoder directions. */
+  cosine: number;
+  label: string | null;
+}
+
+export interface FeatureDetail extends FeatureRow {
+  saeId: number;
+  frameRateHz: number;
+  top: FeatureExample[];
+  quantiles: FeatureExample[];
+  enrichment: EnrichmentRow[];
+  neighbours: FeatureNeighbour[];
+}
+
+export interface ClipFeatureActivations {
+  saeId: number;
+  clipId: number;
+  frameRateHz: number;
+  /** Time of frame 0 and the number of frames covered. */
+  startSec: number;
+  frames: number;
+  /** Strongest first. */
+  features: { feature: number; max: number; label: string | null; values: number[] }[];
+}
+
+export interface LabelSearchHit {
+  saeId: number;
+  feature: number;
+  label: string;
+  /** FTS5 snippet with the match in [brackets]. */
+  snippet: string;
+}
+
+export interface LabelExport {
+  fileName: string;
+  mimeType: string;
+  text: string;
+  count: number;
+}
+
+export interface LabelImportResult {
+  imported: number;
+  unchanged: number;
+  /** Rows that could not be read, with why (the rest are imported). */
+  errors: string[];
+}
+
 export interface JobRef {
   jobId: number;
 }
@@ -399,6 +654,19 @@ export interface RpcResults {
   'saes.train': JobRef;
   'saes.list': SaeSummary[];
   'saes.metrics': SaeMetricRow[];
+  'saes.analyze': JobRef;
+  'saes.analysis': SaeAnalysis | null;
+  'saes.import': SaeSummary;
+  'saes.export': { folder: string; files: string[] };
+  'features.list': FeaturePage;
+  'features.get': FeatureDetail;
+  'features.clipActivations': ClipFeatureActivations;
+  'labels.set': FeatureLabel;
+  'labels.history': FeatureLabel[];
+  'labels.undo': FeatureLabel;
+  'labels.search': LabelSearchHit[];
+  'labels.export': LabelExport;
+  'labels.import': LabelImportResult;
 }
 
 /** Pushed by the engine to every connected client. */
@@ -406,4 +674,7 @@ export type EngineEvent =
   | { type: 'job'; job: JobSnapshot }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; at: string }
   | { type: 'datasets.changed' }
-  | { type: 'models.changed' };
+  | { type: 'models.changed' }
+  | { type: 'saes.changed' }
+  /** A label was saved (by any window or client): others refresh that feature. */
+  | { type: 'labels.changed'; label: FeatureLabel };

@@ -12,7 +12,10 @@ import type { LoadedModels } from '../models/loaded-models.js';
 import type { Store } from '../store/store.js';
 import type { SaesRepo } from '../training/saes-repo.js';
 import { trainableLayers } from '../training/train-job.js';
+import { createAnalysisHandlers } from './analysis-handlers.js';
+import { createFeatureHandlers } from './feature-handlers.js';
 import type { RpcHandlers } from './rpc-server.js';
+import { createSaeIoHandlers } from './sae-io-handlers.js';
 
 export interface HandlerDeps {
   store: Store;
@@ -27,13 +30,17 @@ export interface HandlerDeps {
   notify?: (event: EngineEvent) => void;
 }
 
-function found<T>(value: T | undefined, what: string, id: number): T {
+export function found<T>(value: T | undefined, what: string, id: number): T {
   if (value === undefined) throw new AppError('not_found', `No ${what} with id ${id}.`);
   return value;
 }
 
-export function createHandlers({ store, jobs, models, activations, activationsDir, saes, info, notify }: HandlerDeps): RpcHandlers {
+export function createHandlers(deps: HandlerDeps): RpcHandlers {
+  const { store, jobs, models, activations, activationsDir, saes, info, notify } = deps;
   return {
+    ...createAnalysisHandlers(deps),
+    ...createSaeIoHandlers(deps),
+    ...createFeatureHandlers(deps),
     'engine.info': () => info(),
 
     'jobs.list': ({ limit }) => jobs.list(limit),

@@ -9,6 +9,11 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * The migration rebuilds a table that others reference: it runs with foreign keys off (SQLite's
+   * documented 12-step table rebuild; otherwise DROP TABLE would cascade), checked before commit.
+   */
+  rebuildsTables?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -206,6 +211,114 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: 'imported SAEs (no activation run), feature statistics and examples, feature labels (FTS5) with history',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE saes_v6 (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES activation_runs(id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        layer INTEGER NOT NULL,
+        architecture TEXT NOT NULL,
+        k INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        seed INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('training','incomplete','complete')),
+        config TEXT NOT NULL,
+        train_key TEXT NOT NULL,
+        step INTEGER NOT NULL DEFAULT 0,
+        checkpoint_path TEXT,
+        final_metrics TEXT,
+        job_id INTEGER,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        source TEXT NOT NULL DEFAULT 'trained' CHECK (source IN ('trained','imported')),
+        source_format TEXT,
+        source_path TEXT,
+        fingerprint TEXT
+      );
+      INSERT INTO saes_v6 (id, run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, step, checkpoint_path, final_metrics, job_id, created_at, finished_at)
+        SELECT id, run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, step, checkpoint_path, final_metrics, job_id, created_at, finished_at FROM saes;
+      DROP TABLE saes;
+      ALTER TABLE saes_v6 RENAME TO saes;
+      CREATE INDEX saes_resume ON saes(train_key, status);
+      CREATE INDEX saes_fingerprint ON saes(fingerprint);
+
+      CREATE TABLE sae_analyses (
+        sae_id INTEGER PRIMARY KEY REFERENCES saes(id) ON DELETE CASCADE,
+        run_id INTEGER NOT NULL REFERENCES activation_runs(id) ON DELETE CASCADE,
+        frames INTEGER NOT NULL,
+        top_n INTEGER NOT NULL,
+        histogram TEXT NOT NULL,
+        job_id INTEGER,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE sae_feature_stats (
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        feature INTEGER NOT NULL,
+        density REAL NOT NULL,
+        mean_activation REAL NOT NULL,
+        max_activation REAL NOT NULL,
+        suggested_label TEXT,
+        PRIMARY KEY (sae_id, feature)
+      ) WITHOUT ROWID;
+      CREATE INDEX sae_feature_stats_density ON sae_feature_stats(sae_id, density);
+      CREATE TABLE sae_feature_examples (
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        feature INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('top','quantile')),
+        rank INTEGER NOT NULL,
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        frame INTEGER NOT NULL,
+        time_sec REAL NOT NULL,
+        value REAL NOT NULL,
+        quantile REAL,
+        PRIMARY KEY (sae_id, feature, kind, rank)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE feature_labels (
+        id INTEGER PRIMARY KEY,
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        feature INTEGER NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        confidence TEXT CHECK (confidence IN ('low','medium','high')),
+        tags TEXT NOT NULL DEFAULT '[]',
+        unclear INTEGER NOT NULL DEFAULT 0,
+        author TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        updated_at TEXT NOT NULL,
+        UNIQUE (sae_id, feature)
+      );
+      CREATE TABLE feature_label_history (
+        id INTEGER PRIMARY KEY,
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        feature INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        confidence TEXT,
+        tags TEXT NOT NULL,
+        unclear INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX feature_label_history_feature ON feature_label_history(sae_id, feature, id);
+      CREATE VIRTUAL TABLE feature_labels_fts USING fts5(label, notes, tags, content='feature_labels', content_rowid='id');
+      CREATE TRIGGER feature_labels_fts_insert AFTER INSERT ON feature_labels BEGIN
+        INSERT INTO feature_labels_fts(rowid, label, notes, tags) VALUES (new.id, new.label, new.notes, new.tags);
+      END;
+      CREATE TRIGGER feature_labels_fts_delete AFTER DELETE ON feature_labels BEGIN
+        INSERT INTO feature_labels_fts(feature_labels_fts, rowid, label, notes, tags) VALUES ('delete', old.id, old.label, old.notes, old.tags);
+      END;
+      CREATE TRIGGER feature_labels_fts_update AFTER UPDATE OF label, notes, tags ON feature_labels BEGIN
+        INSERT INTO feature_labels_fts(feature_labels_fts, rowid, label, notes, tags) VALUES ('delete', old.id, old.label, old.notes, old.tags);
+        INSERT INTO feature_labels_fts(rowid, label, notes, tags) VALUES (new.id, new.label, new.notes, new.tags);
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {
@@ -223,9 +336,19 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new AppError('internal', `Migration ${migration.version} left ${broken.length} broken foreign key(s); nothing was changed.`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      if (migration.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
 }

@@ -20,7 +20,11 @@ export interface NewSae {
 
 interface SaeRecord {
   id: number;
-  run_id: number;
+  run_id: number | null;
+  source: SaeSummary['source'];
+  source_format: SaeSummary['sourceFormat'];
+  source_path: string | null;
+  analysed_run_id: number | null;
   model_id: number;
   layer: number;
   architecture: SaeSummary['architecture'];
@@ -53,6 +57,10 @@ function toSummary(row: SaeRecord): SaeSummary {
   return {
     id: row.id,
     runId: row.run_id,
+    source: row.source,
+    sourceFormat: row.source_format,
+    sourcePath: row.source_path,
+    analysedRunId: row.analysed_run_id,
     modelId: row.model_id,
     layer: row.layer,
     architecture: row.architecture,
@@ -84,6 +92,8 @@ function toMetricRow(r: MetricRecord): SaeMetricRow {
   };
 }
 
+const SAE_SELECT = 'SELECT s.*, (SELECT a.run_id FROM sae_analyses a WHERE a.sae_id = s.id) AS analysed_run_id FROM saes s';
+
 export class SaesRepo {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -99,17 +109,17 @@ export class SaesRepo {
 
   /** The newest unfinished SAE with this training key, to resume. */
   findResumable(trainKey: string): SaeSummary | undefined {
-    const row = this.db.prepare("SELECT * FROM saes WHERE train_key = ? AND status != 'complete' ORDER BY id DESC LIMIT 1").get(trainKey) as SaeRecord | undefined;
+    const row = this.db.prepare(`${SAE_SELECT} WHERE s.train_key = ? AND s.status != 'complete' ORDER BY s.id DESC LIMIT 1`).get(trainKey) as SaeRecord | undefined;
     return row && toSummary(row);
   }
 
   get(id: number): SaeSummary | undefined {
-    const row = this.db.prepare('SELECT * FROM saes WHERE id = ?').get(id) as SaeRecord | undefined;
+    const row = this.db.prepare(`${SAE_SELECT} WHERE s.id = ?`).get(id) as SaeRecord | undefined;
     return row && toSummary(row);
   }
 
   list(): SaeSummary[] {
-    return (this.db.prepare('SELECT * FROM saes ORDER BY id DESC').all() as SaeRecord[]).map(toSummary);
+    return (this.db.prepare(`${SAE_SELECT} ORDER BY s.id DESC`).all() as SaeRecord[]).map(toSummary);
   }
 
   markTraining(id: number, jobId: number): void {

@@ -98,3 +98,27 @@ test('migration 4 keeps models registered at schema 3, with size 0 until measure
   const versions = MIGRATIONS.map((m) => m.version);
   assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'migrations ascend');
 });
+
+test('migration 6 rebuilds saes (run optional) without cascading away their metrics, and labels are searchable with FTS5', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  migrate(db, MIGRATIONS.filter((m) => m.version <= 5));
+  db.exec(`
+    INSERT INTO models (id, repo_id, revision, commit_sha, architecture, snapshot_dir, n_mels, d_model, layers, created_at) VALUES (1, 'o/n', 'main', 'c', 'whisper-encoder', '/s', 80, 64, 2, 'now');
+    INSERT INTO datasets (id, name, root_path, created_at) VALUES (1, 'd', '/d', 'now');
+    INSERT INTO activation_runs (id, dataset_id, model_id, layers, dtype, d_model, frame_rate_hz, dir, status, device, created_at) VALUES (1, 1, 1, '[1]', 'float32', 64, 50, '/a', 'complete', 'cpu', 'now');
+    INSERT INTO saes (id, run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, created_at) VALUES (7, 1, 1, 1, 'topk', 4, 256, 0, 'complete', '{}', 'key', 'now');
+    INSERT INTO sae_metrics VALUES (7, 10, 1, 1, 0.5, 0.5, 4, 0, 0, 1e-4);
+  `);
+  migrate(db);
+  assert.equal(schemaVersion(db), MIGRATIONS.at(-1)!.version, 'migrated to the latest');
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are back on');
+  assert.deepEqual(db.prepare('SELECT id, run_id, source FROM saes').all(), [{ id: 7, run_id: 1, source: 'trained' }], 'the SAE row survives as trained');
+  assert.equal((db.prepare('SELECT COUNT(*) AS n FROM sae_metrics').get() as { n: number }).n, 1, 'its metrics were not cascaded away');
+  db.prepare("INSERT INTO saes (run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, created_at, source) VALUES (NULL, 1, 1, 'batchtopk', 4, 256, 0, 'complete', '{}', '', 'now', 'imported')").run();
+  db.prepare("INSERT INTO feature_labels (sae_id, feature, label, notes, author, updated_at) VALUES (7, 3, 'dog bark', 'loud onsets', 'me', 'now')").run();
+  const hits = db.prepare("SELECT l.feature FROM feature_labels_fts f JOIN feature_labels l ON l.id = f.rowid WHERE feature_labels_fts MATCH 'bark'").all();
+  assert.deepEqual(hits, [{ feature: 3 }], 'FTS5 finds the label');
+  db.prepare("UPDATE feature_labels SET label = 'siren' WHERE feature = 3").run();
+  assert.equal(db.prepare("SELECT rowid FROM feature_labels_fts WHERE feature_labels_fts MATCH 'bark'").all().length, 0, 'the old text is gone from the index');
+});
