@@ -13,29 +13,9 @@ import { APP_ROOT, APP_VERSION } from '../version.js';
 import { followJob, openEngineSession, type EngineSession } from './engine-session.js';
 import { runServe } from './serve-command.js';
 import { runFixtureHub } from './fixtures-command.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('Expected a positive whole number.');
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number >= 0.');
-  return n;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes, nonNegativeInt, positiveInt, type CliContext } from './cli-common.js';
+import { registerFeatureCommands } from './feature-commands.js';
+import { registerSaeCommands } from './sae-commands.js';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -341,6 +321,10 @@ program
       });
     }),
   );
+
+const cliContext: CliContext = { print, withEngine, finishJob };
+registerSaeCommands(program, cliContext);
+registerFeatureCommands(program, cliContext);
 
 const jobs = program.command('jobs').description('list and resume jobs');
 jobs

@@ -1,0 +1,36 @@
+/** Argument parsers and the context every command group gets (printing, an engine session, job results). */
+import { InvalidArgumentError } from 'commander';
+import type { JobSnapshot } from '../../common/jobs.js';
+import type { EngineSession } from './engine-session.js';
+
+export interface CliContext {
+  /** Prints `value` as JSON with --json, else `human()`. */
+  print(value: unknown, human: () => string): void;
+  /** Runs `fn` against an engine on the data folder, closing it after. */
+  withEngine<T>(fn: (session: EngineSession) => Promise<T>): Promise<T>;
+  /** Prints a finished job's summary, or its error (exit code 1). */
+  finishJob(job: JobSnapshot, summary: () => string): void;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('Expected a positive whole number.');
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('Expected a whole number >= 0.');
+  return n;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
