@@ -17,7 +17,7 @@ import type { ClipRow, DatasetSummary, RpcParams } from '../../electron/common/c
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp.js';
 import { decodeWire, encodeWire } from '../../electron/common/wire.js';
 import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, openBrowserPage, type AppSession, type BrowserSession } from '../helpers/app-session.js';
-import { waitForPlayback, type AudioLike, type CanvasLike } from '../helpers/page-probes.js';
+import { waitForInk, waitForPlayback, type AudioLike } from '../helpers/page-probes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { encodeWav, tone, whiteNoise, writeBadFiles, writeWavFolder } from '../helpers/wav-folder.js';
 import { ensureCorpus } from '../corpus/generate-corpus.js';
@@ -25,24 +25,8 @@ import { ensureCorpus } from '../corpus/generate-corpus.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
-/** Pixels of a canvas that are not transparent or near-black (something was drawn). */
-function countInk(canvas: CanvasLike): number {
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-  let count = 0;
-  for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i]! + data[i + 1]! + data[i + 2]! > 60) count++;
-  return count;
-}
-
-/** Waits until a canvas has at least `min` inked pixels. */
-async function waitForInk(page: Page, testId: string, min: number): Promise<number> {
-  let ink = 0;
-  for (let i = 0; i < 100 && ink <= min; i++) {
-    ink = await page.getByTestId(testId).evaluate(countInk);
-    if (ink <= min) await page.waitForTimeout(100);
-  }
-  assert.ok(ink > min, `${testId} pixels drawn: ${ink}`);
-  return ink;
-}
+/** Waits until a canvas has more than `min` inked pixels. */
+const waitForCanvasInk = (page: Page, testId: string, min: number): Promise<number> => waitForInk(page.getByTestId(testId), min);
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -317,7 +301,7 @@ describe('dataset browser with 100k clips (fake engine)', () => {
     assert.ok(state.currentTime > 0.2, `currentTime ${state.currentTime}`);
 
     for (const id of ['clip-waveform', 'clip-spectrogram']) {
-      await waitForInk(page, id, 2000);
+      await waitForCanvasInk(page, id, 2000);
     }
     // Clicking the waveform seeks: at 75 % of the clip the audio clock jumps there.
     await page.getByTestId('clip-waveform').scrollIntoViewIfNeeded();
@@ -339,7 +323,7 @@ describe('dataset browser with 100k clips (fake engine)', () => {
     assert.match(await page.getByTestId('clip-filter-label').inputValue(), /^class=/);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('clip-row').first().click();
-    await waitForInk(page, 'clip-spectrogram', 2000);
+    await waitForCanvasInk(page, 'clip-spectrogram', 2000);
     await page.getByTestId('clip-view').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT_DIR, '13-browser-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
@@ -387,7 +371,7 @@ describe('dataset browser against audiosae serve with the generated corpus', () 
     assert.match(await row.innerText(), new RegExp(`esc50\\s+${esc.clips.length}\\b`));
     await page.getByTestId('clip-count').filter({ hasText: `${esc.clips.length} clips` }).waitFor();
     await page.getByTestId('label-chart').waitFor();
-    assert.ok((await page.getByTestId('label-chart').evaluate(countInk)) > 500, 'the label chart has bars');
+    await waitForCanvasInk(page, 'label-chart', 500);
 
     const sirens = esc.clips.filter((c) => c.labels.class?.includes('siren'));
     assert.ok(sirens.length >= 2);
@@ -402,7 +386,7 @@ describe('dataset browser against audiosae serve with the generated corpus', () 
     await view.waitFor();
     assert.match(await view.innerText(), /class: siren/);
     for (const id of ['clip-waveform', 'clip-spectrogram']) {
-      await waitForInk(page, id, 2000);
+      await waitForCanvasInk(page, id, 2000);
     }
     await page.getByTestId('clip-view-play').click();
     const state = await waitForPlayback(page);

@@ -5,39 +5,18 @@
  * deleting the model asks first (Escape and Cancel keep it; Enter confirms) and then removes it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
-import type { TestHub } from '../helpers/fixture-hub.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-import { writeWavFolder } from '../helpers/wav-folder.js';
+import { describe, test } from 'node:test';
+import { E2E_OUTPUT_DIR as OUTPUT_DIR, unexpectedConsoleErrors, useWavFolderAppSession } from '../helpers/app-session.js';
 
 /** The fixture whisper-tiny-random has 2 blocks: layers 0, 1, 2. */
 const FIXTURE_LAYERS = 3;
 
 describe('models page and the extract dialog in Chromium against audiosae serve', () => {
-  const dir = makeTempDir('audiosae-e2e-models-');
-  const audio = join(dir.path, 'wavs');
-  let session: HubAppSession | undefined;
-  let hub: TestHub;
-  let page: Page;
-  let consoleErrors: string[] = [];
-
-  before(async () => {
-    mkdirSync(audio);
-    writeWavFolder(audio);
-    session = await openAppSession({ dataDir: join(dir.path, 'data'), withHub: true, viewport: { width: 1280, height: 900 } });
-    ({ hub, page, consoleErrors } = session);
-  });
-
-  after(async () => {
-    await session?.close();
-    dir.cleanup();
-  });
+  const app = useWavFolderAppSession('audiosae-e2e-models-', { width: 1280, height: 900 });
 
   test('the catalog lists the encoders; the fixture downloads through the custom repo form', async () => {
+    const { page, hub } = app;
     await page.getByTestId('nav-models').click();
     await page.getByTestId('catalog-row').first().waitFor();
     assert.equal(await page.getByTestId('catalog-row').count(), 9, 'nine catalog entries');
@@ -58,9 +37,10 @@ describe('models page and the extract dialog in Chromium against audiosae serve'
   });
 
   test('extract all layers from a dataset: the run is listed with its layers and the cpu device', async () => {
+    const { page, hub } = app;
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('dataset-name').fill('wavs');
-    await page.getByTestId('dataset-folder').fill(audio);
+    await page.getByTestId('dataset-folder').fill(app.audio);
     await page.getByTestId('dataset-import').click();
     await page.getByTestId('dataset-row').filter({ hasText: 'wavs' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('clip-row').first().waitFor();
@@ -89,6 +69,7 @@ describe('models page and the extract dialog in Chromium against audiosae serve'
   });
 
   test('deleting the model asks first: Escape and Cancel keep it, Enter confirms and removes it and its run', async () => {
+    const { page, hub } = app;
     await page.getByTestId('nav-models').click();
     const row = page.getByTestId('model-row').filter({ hasText: hub.repoId });
     await page.getByTestId('extract-run').first().waitFor();
@@ -115,7 +96,7 @@ describe('models page and the extract dialog in Chromium against audiosae serve'
     await row.waitFor({ state: 'detached', timeout: 10_000 });
     await page.getByTestId('extract-run').first().waitFor({ state: 'detached' });
     await page.screenshot({ path: join(OUTPUT_DIR, 'models-05-deleted.png'), fullPage: true });
-    const unexpected = consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
+    const unexpected = unexpectedConsoleErrors(app.consoleErrors);
     assert.deepEqual(unexpected, [], 'no console errors');
   });
 });

@@ -4,48 +4,16 @@
  * SAE, its row turns complete, and selecting it draws the FVU / L0 / dead-fraction charts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
-import type { TestHub } from '../helpers/fixture-hub.js';
-import type { CanvasLike } from '../helpers/page-probes.js';
-import { makeTempDir } from '../helpers/temp-dir.js';
-import { writeWavFolder } from '../helpers/wav-folder.js';
-
-/** Whether a canvas has any non-transparent pixel (the chart drew something). */
-async function hasInk(page: Page, index: number): Promise<boolean> {
-  return page.getByTestId('sae-chart').nth(index).evaluate((canvas: CanvasLike) => {
-    const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return false;
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) return true;
-    return false;
-  });
-}
+import { describe, test } from 'node:test';
+import { E2E_OUTPUT_DIR as OUTPUT_DIR, unexpectedConsoleErrors, useWavFolderAppSession } from '../helpers/app-session.js';
+import { waitForInk } from '../helpers/page-probes.js';
 
 describe('training page in Chromium against audiosae serve', () => {
-  const dir = makeTempDir('audiosae-e2e-training-');
-  const audio = join(dir.path, 'wavs');
-  let session: HubAppSession | undefined;
-  let hub: TestHub;
-  let page: Page;
-  let consoleErrors: string[] = [];
-
-  before(async () => {
-    mkdirSync(audio);
-    writeWavFolder(audio);
-    session = await openAppSession({ dataDir: join(dir.path, 'data'), withHub: true, viewport: { width: 1280, height: 1000 } });
-    ({ hub, page, consoleErrors } = session);
-  });
-
-  after(async () => {
-    await session?.close();
-    dir.cleanup();
-  });
+  const app = useWavFolderAppSession('audiosae-e2e-training-', { width: 1280, height: 1000 });
 
   test('import, download, extract; train a small TopK SAE; its metrics are charted', async () => {
+    const { page, hub } = app;
     await page.getByTestId('nav-models').click();
     await page.getByTestId('model-repo').fill(hub.repoId);
     await page.getByTestId('model-download').click();
@@ -53,7 +21,7 @@ describe('training page in Chromium against audiosae serve', () => {
 
     await page.getByTestId('nav-datasets').click();
     await page.getByTestId('dataset-name').fill('wavs');
-    await page.getByTestId('dataset-folder').fill(audio);
+    await page.getByTestId('dataset-folder').fill(app.audio);
     await page.getByTestId('dataset-import').click();
     await page.getByTestId('dataset-row').filter({ hasText: 'wavs' }).waitFor({ timeout: 30_000 });
     await page.getByTestId('clip-row').first().waitFor();
@@ -92,10 +60,10 @@ describe('training page in Chromium against audiosae serve', () => {
     const samples = Number(await page.getByTestId('sae-chart').first().getAttribute('data-points'));
     assert.ok(samples >= 10, `a line of metric samples (${samples})`);
     assert.equal(await page.getByTestId('sae-chart').count(), 3, 'FVU, L0 and dead-fraction charts');
-    for (let i = 0; i < 3; i++) assert.ok(await hasInk(page, i), `chart ${i} has ink`);
+    for (let i = 0; i < 3; i++) await waitForInk(page.getByTestId('sae-chart').nth(i));
     await page.screenshot({ path: join(OUTPUT_DIR, 'training-01.png'), fullPage: true });
 
-    const unexpected = consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
+    const unexpected = unexpectedConsoleErrors(app.consoleErrors);
     assert.deepEqual(unexpected, [], 'no console errors');
   });
 });

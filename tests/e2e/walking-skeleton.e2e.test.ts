@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { E2E_OUTPUT_DIR as OUTPUT_DIR, openAppSession, type HubAppSession } from '../helpers/app-session.js';
 import type { TestHub } from '../helpers/fixture-hub.js';
 import type { ServeProcess } from '../helpers/serve-process.js';
-import { waitForPlayback, type CanvasLike } from '../helpers/page-probes.js';
+import { waitForInk, waitForPlayback } from '../helpers/page-probes.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { writeBadFiles, writeWavFolder } from '../helpers/wav-folder.js';
 
@@ -88,14 +88,7 @@ describe('walking skeleton in Chromium against audiosae serve', () => {
     const box = await chart.boundingBox();
     assert.ok(box && box.width > 300 && box.height > 150, 'the chart is drawn at a readable size');
     // The canvas really has a line on it: some pixels are not background.
-    const inked = await chart.evaluate((canvas: CanvasLike) => {
-      const ctx = canvas.getContext('2d');
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      let count = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) count++;
-      return count;
-    });
-    assert.ok(inked > 1000, `chart pixels drawn: ${inked}`);
+    await waitForInk(chart, 1000);
     await page.screenshot({ path: join(OUTPUT_DIR, '03-activations.png') });
   });
 

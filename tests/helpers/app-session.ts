@@ -5,10 +5,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from './chromium.js';
 import { startTestHub, type TestHub } from './fixture-hub.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { makeTempDir } from './temp-dir.js';
+import { writeWavFolder } from './wav-folder.js';
 
 /** Where the e2e tests write their screenshots (created when a page opens). */
 export const E2E_OUTPUT_DIR = join(import.meta.dirname, '..', '..', 'test-results', 'e2e');
@@ -90,3 +93,51 @@ export async function openAppSession(options: AppSessionOptions): Promise<AppSes
   }
 }
 
+
+/** Console errors other than the expected reconnect noise (engine restarts, refused sockets). */
+export function unexpectedConsoleErrors(consoleErrors: readonly string[]): string[] {
+  return consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
+}
+
+export interface WavFolderAppSession {
+  /** The generated WAV folder (tests/helpers/wav-folder.ts), ready to import. */
+  readonly audio: string;
+  readonly hub: TestHub;
+  readonly page: Page;
+  readonly consoleErrors: string[];
+}
+
+/**
+ * For a describe block: before() writes a WAV folder and opens `audiosae serve` with the fixture
+ * hub and a Chromium page; after() closes it all and removes the temp folder.
+ */
+export function useWavFolderAppSession(prefix: string, viewport: { width: number; height: number }): WavFolderAppSession {
+  const dir = makeTempDir(prefix);
+  const audio = join(dir.path, 'wavs');
+  let session: HubAppSession | undefined;
+  before(async () => {
+    mkdirSync(audio);
+    writeWavFolder(audio);
+    session = await openAppSession({ dataDir: join(dir.path, 'data'), withHub: true, viewport });
+  });
+  after(async () => {
+    await session?.close();
+    dir.cleanup();
+  });
+  const live = (): HubAppSession => {
+    if (!session) throw new Error('The app session is not open (its before() hook failed).');
+    return session;
+  };
+  return {
+    audio,
+    get hub() {
+      return live().hub;
+    },
+    get page() {
+      return live().page;
+    },
+    get consoleErrors() {
+      return live().consoleErrors;
+    },
+  };
+}

@@ -1,5 +1,6 @@
 /** Reading the app's media elements from an e2e test (Node side, without the DOM types). */
-import type { Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
 
 // Structural stand-ins for the DOM types, which the Node-side tests do not load.
 export interface AudioLike {
@@ -22,4 +23,25 @@ export async function waitForPlayback(page: Page): Promise<AudioLike> {
     await page.waitForTimeout(100);
   }
   return state;
+}
+
+/** Pixels of a canvas that are drawn: not transparent and not near-black (backgrounds). Runs in the page. */
+function countInk(canvas: CanvasLike): number {
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i]! + data[i + 1]! + data[i + 2]! > 60) count++;
+  return count;
+}
+
+/** Polls a canvas (up to `timeoutMs`) until more than `min` pixels are drawn; asserts it and returns the count. */
+export async function waitForInk(canvas: Locator, min = 0, timeoutMs = 10_000): Promise<number> {
+  let ink = 0;
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    ink = await canvas.evaluate(countInk);
+    if (ink > min || Date.now() > end) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(ink > min, `canvas pixels drawn: ${ink} (wanted more than ${min})`);
+  return ink;
 }
