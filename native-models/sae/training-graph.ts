@@ -13,12 +13,15 @@
  * Backward: dx̂ = 2e/B;  dW_dec = zᵀ dx̂;  dz = dx̂ W_decᵀ;  dpre = dz · mask;  dW_enc = (x - b_dec)ᵀ dpre;
  *   db_enc = Σ_b dpre;  db_dec = Σ_b dx̂ - W_enc db_enc.
  *
- * TopK uses the sparse form by default (`sparseTopKCodes`): ORT's kernel profile on the 2-core dev
- * machine (B=4096, d=768, D=6144, k=64, loaded by other work) put the dense decode and dz GEMMs at
- * ~250 + ~220 ms against ~170 ms for gathering the k rows ([B,k,d], 805 MB: the remaining waste) +
- * ~40 + ~35 ms for the two batched MatMuls. dW_dec stays a dense GEMM over the scattered z (≈ one
- * encoder GEMM; DESIGN.md measured ScatterND-add of outer products no cheaper). BatchTopK keeps the
- * dense form: its flattened TopK over B·D values (~380 ms) is the largest single cost.
+ * TopK uses the sparse form by default (`sparseTopKCodes`): no dense [B, dSae] code or dpre tensor,
+ * the decode and dz from the k gathered decoder rows, and both weight gradients as scatter-adds of
+ * outer products. ORT's kernel profile on the 2-core dev machine (B=4096, d=768, D=6144, k=64,
+ * loaded by other work): encoder GEMM ~390 ms, gathering the k rows ([B,k,d], 805 MB) ~350 ms,
+ * building each [B,k,d] outer product ~100 ms and scattering it ~120 ms, TopK ~100 ms, the two
+ * batched MatMuls ~65 ms each. Everything past the encoder is memory traffic over B·k·d values,
+ * which ORT's stock kernels cannot fuse; this is why a CPU step stays well above 2x the encoder
+ * GEMM (see tests/bench/sae-train.bench.ts). BatchTopK keeps the dense form: its flattened TopK
+ * over B·D values is the largest single cost and its rows have no fixed number of active latents.
  */
 import { GraphBuilder, intAttr } from '../onnx/graph-builder.js';
 
@@ -71,7 +74,7 @@ export function buildTrainingGraph(options: TrainingGraphOptions): Uint8Array {
   const pre = g.op('Add', [g.op('MatMul', [xc, wEnc], {}, '/encode/MatMul'), bEnc], {}, '/encode/pre');
   const tinyPositive = lazyConstant(g, 'tiny_positive', 1.1754944e-38);
   const sparse = options.selection === 'row_topk' && (options.decode ?? 'sparse') === 'sparse';
-  const codes = sparse ? sparseTopKCodes(g, pre, wDec, k, dSae) : denseMaskedCodes(g, pre, wDec, k, options.selection, batch, tinyPositive);
+  const codes = sparse ? sparseTopKCodes(g, pre, wDec, k, dSae, dIn) : denseMaskedCodes(g, pre, wDec, k, options.selection, batch, tinyPositive);
   const xHat = g.op('Add', [codes.decode, bDec], {}, '/decode/x_hat');
   const error = g.op('Sub', [xHat, x]);
   const squaredError = g.op('ReduceSum', [g.op('Mul', [error, error])], { keepdims: 0 });
@@ -80,10 +83,9 @@ export function buildTrainingGraph(options: TrainingGraphOptions): Uint8Array {
   const totalVariance = g.op('ReduceSum', [g.op('Mul', [centered, centered])], { keepdims: 0 });
   const dXHat = g.op('Mul', [error, g.op('Div', [g.floats('two', [2], []), batchFloat])]);
 
-  // Backward of the reconstruction loss.
-  const backward = codes.backward(dXHat);
-  let dPre = backward.dPre;
-  let gradWDec = backward.gradWDec;
+  // Backward: the aux-k loss contributes a dense dpre (masked to dead latents) and a decoder gradient.
+  let dPreAux: string | undefined;
+  let gradWDecAux: string | undefined;
   let auxLoss: string | undefined;
 
   if (useAux) {
@@ -99,12 +101,14 @@ export function buildTrainingGraph(options: TrainingGraphOptions): Uint8Array {
     const coefficient = g.floats('aux_coefficient', [options.auxCoefficient], []);
     auxLoss = g.op('Div', [g.op('Mul', [coefficient, g.op('ReduceSum', [g.op('Mul', [auxDiff, auxDiff])], { keepdims: 0 })]), residualVariance]);
     const dAux = g.op('Mul', [auxDiff, g.op('Div', [g.op('Mul', [g.floats('two_aux', [2], []), coefficient]), residualVariance])]);
-    dPre = g.op('Add', [dPre, g.op('Mul', [g.op('Gemm', [dAux, wDec], { transB: 1 }, '/grad/aux_dz'), auxMask])]);
-    gradWDec = g.op('Add', [gradWDec, g.op('Gemm', [zAux, dAux], { transA: 1 }, '/grad/aux_W_dec')]);
+    dPreAux = g.op('Mul', [g.op('Gemm', [dAux, wDec], { transB: 1 }, '/grad/aux_dz'), auxMask]);
+    gradWDecAux = g.op('Gemm', [zAux, dAux], { transA: 1 }, '/grad/aux_W_dec');
   }
 
-  const gradWEnc = g.op('Gemm', [xc, dPre], { transA: 1 }, '/grad/W_enc');
-  const gradBEnc = g.op('ReduceSum', [dPre, axis0], { keepdims: 0 });
+  const backward = codes.backward(dXHat, xc, dPreAux);
+  const gradWEnc = backward.gradWEnc;
+  const gradBEnc = backward.gradBEnc;
+  const gradWDec = gradWDecAux === undefined ? backward.gradWDec : g.op('Add', [backward.gradWDec, gradWDecAux]);
   const gradBDec = g.op('Sub', [g.op('ReduceSum', [dXHat, axis0], { keepdims: 0 }), g.op('MatMul', [wEnc, gradBEnc])]);
 
   const fired = codes.fired;
@@ -182,7 +186,11 @@ interface Codes {
   fired: string;
   /** BatchTopK: the batch threshold (smallest kept activation). */
   minActive?: string;
-  backward(dXHat: string): { dPre: string; gradWDec: string };
+  /**
+   * Gradients of W_enc, b_enc and W_dec from dx̂ (and the centred input xc); `extraDPre` is a dense
+   * [B, dSae] dpre added to the code's own (the aux-k loss's).
+   */
+  backward(dXHat: string, xc: string, extraDPre: string | undefined): { gradWEnc: string; gradBEnc: string; gradWDec: string };
 }
 
 /** z = pre · mask as a dense [B, dSae] tensor; decode and gradients are GEMMs. */
@@ -196,36 +204,54 @@ function denseMaskedCodes(g: GraphBuilder, pre: string, wDec: string, k: number,
     fired: g.op('ReduceSum', [mask, g.int64s('fired_axes', [0])], { keepdims: 0 }),
     // BatchTopK's smallest kept activation is its batch threshold; TopK needs none.
     ...(selection === 'batch_topk' ? { minActive: g.op('Max', [kept, g.floats('zero_min_active', [0], [])]) } : {}),
-    backward: (dXHat) => ({
-      dPre: g.op('Mul', [g.op('Gemm', [dXHat, wDec], { transB: 1 }, '/grad/dz'), mask]),
-      gradWDec: g.op('Gemm', [z, dXHat], { transA: 1 }, '/grad/W_dec'),
-    }),
+    backward: (dXHat, xc, extraDPre) => {
+      const own = g.op('Mul', [g.op('Gemm', [dXHat, wDec], { transB: 1 }, '/grad/dz'), mask]);
+      const dPre = extraDPre === undefined ? own : g.op('Add', [own, extraDPre]);
+      return {
+        gradWEnc: g.op('Gemm', [xc, dPre], { transA: 1 }, '/grad/W_enc'),
+        gradBEnc: g.op('ReduceSum', [dPre, g.int64s('grad_b_enc_axes', [0])], { keepdims: 0 }),
+        gradWDec: g.op('Gemm', [z, dXHat], { transA: 1 }, '/grad/W_dec'),
+      };
+    },
   };
 }
 
 /**
  * TopK with the k active latents kept as (values, indices) [B, k]: x̂ = z_k · W_dec[idx] (Gather +
- * batched MatMul), dz_k = W_dec[idx] · dx̂, and dpre is dz_k scattered into zeros. dW_dec = zᵀ dx̂
- * stays a dense GEMM over a scattered z.
+ * batched MatMul), dz_k = W_dec[idx] · dx̂. The weight gradients are scatter-adds of the B·k outer
+ * products into [dSae, dIn] (dW_dec[j] = Σ z_bj dx̂_b, dW_encᵀ[j] = Σ dpre_bj xc_b): on the 2-core
+ * dev machine (B=4096, d=768, D=6144, k=64) ~150 ms each against ~260 ms for scattering z into
+ * [B, D] and a dense GEMM. No dense [B, D] code tensor exists in this path.
  */
-function sparseTopKCodes(g: GraphBuilder, pre: string, wDec: string, k: number, dSae: number): Codes {
+function sparseTopKCodes(g: GraphBuilder, pre: string, wDec: string, k: number, dSae: number, dIn: number): Codes {
   const [values, indices] = g.node('TopK', [pre, g.int64s('select_k', [k])], 2, { axis: -1, largest: 1, sorted: 0 }, { name: '/select/TopK' });
   const active = g.op('Cast', [g.op('Greater', [values!, g.floats('zero_sparse', [0], [])])], { to: intAttr(1) });
   const zK = g.op('Mul', [values!, active], {}, '/encode/z_k');
   const rows = g.op('Gather', [wDec, indices!], { axis: 0 }, '/decode/gather_rows'); // [B, k, dIn]
   const decode = g.op('Squeeze', [g.op('MatMul', [g.op('Unsqueeze', [zK, g.int64s('axis_1a', [1])]), rows], {}, '/decode/MatMul'), g.int64s('axis_1b', [1])]);
-  const zeros = g.op('ConstantOfShape', [g.op('Shape', [pre])]);
-  const z = g.op('ScatterElements', [zeros, indices!, zK], { axis: 1 }, '/encode/z');
-  const firedIndices = g.op('Unsqueeze', [g.op('Reshape', [indices!, g.int64s('flat_indices', [-1])]), g.int64s('axis_1c', [1])]);
+  const flatIndices = g.op('Unsqueeze', [g.op('Reshape', [indices!, g.int64s('flat_indices', [-1])]), g.int64s('axis_1c', [1])]); // [B·k, 1]
   const firedZeros = g.op('ConstantOfShape', [g.int64s('d_sae_shape', [dSae])]);
-  const fired = g.op('ScatterND', [firedZeros, firedIndices, g.op('Reshape', [active, g.int64s('flat_active', [-1])])], { reduction: 'add' });
+  const fired = g.op('ScatterND', [firedZeros, flatIndices, g.op('Reshape', [active, g.int64s('flat_active', [-1])])], { reduction: 'add' });
+  const weightShape = g.int64s('d_sae_by_d_in', [dSae, dIn]);
+  const outerRows = g.int64s('outer_rows', [-1, dIn]);
+  /** Σ over the batch of coefficient[b, j] · vector[b] into row idx[b, j] of a [dSae, dIn] matrix. */
+  const scatterOuter = (coefficients: string, vectors: string, name: string): string => {
+    const outer = g.op('Mul', [g.op('Unsqueeze', [coefficients, g.int64s(`${name}_axis_2`, [2])]), g.op('Unsqueeze', [vectors, g.int64s(`${name}_axis_1`, [1])])]);
+    return g.op('ScatterND', [g.op('ConstantOfShape', [weightShape]), flatIndices, g.op('Reshape', [outer, outerRows])], { reduction: 'add' }, `/grad/${name}`);
+  };
   return {
     decode,
     fired,
-    backward: (dXHat) => {
+    backward: (dXHat, xc, extraDPre) => {
       const dzK = g.op('Squeeze', [g.op('MatMul', [rows, g.op('Unsqueeze', [dXHat, g.int64s('axis_2a', [2])])], {}, '/grad/dz_k'), g.int64s('axis_2b', [2])]);
-      const dPre = g.op('ScatterElements', [zeros, indices!, g.op('Mul', [dzK, active])], { axis: 1 }, '/grad/dpre');
-      return { dPre, gradWDec: g.op('Gemm', [z, dXHat], { transA: 1 }, '/grad/W_dec') };
+      const dPreK = g.op('Mul', [dzK, active], {}, '/grad/dpre_k');
+      let gradWEnc = g.op('Transpose', [scatterOuter(dPreK, xc, 'W_enc_sparse')], { perm: [1, 0] });
+      let gradBEnc = g.op('ScatterND', [firedZeros, flatIndices, g.op('Reshape', [dPreK, g.int64s('flat_dpre', [-1])])], { reduction: 'add' }, '/grad/b_enc_sparse');
+      if (extraDPre !== undefined) {
+        gradWEnc = g.op('Add', [gradWEnc, g.op('Gemm', [xc, extraDPre], { transA: 1 }, '/grad/W_enc_extra')]);
+        gradBEnc = g.op('Add', [gradBEnc, g.op('ReduceSum', [extraDPre, g.int64s('extra_b_enc_axes', [0])], { keepdims: 0 })]);
+      }
+      return { gradWEnc, gradBEnc, gradWDec: scatterOuter(zK, dXHat, 'W_dec_sparse') };
     },
   };
 }
