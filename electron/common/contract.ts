@@ -164,6 +164,8 @@ export const rpcMethods = {
         /** Seed of the data order (shared by every SAE of the job, so one read feeds them all). */
         dataSeed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
         device: z.enum(['cpu', 'cuda', 'dml', 'coreml', 'webgpu']).optional(),
+        /** Analyse the finished SAEs' features (statistics, top clips, suggested labels) in the same job. */
+        analyze: z.boolean().default(true),
       })
       .strict(),
   },

@@ -10,6 +10,9 @@ import { DisposableStore } from '../common/lifecycle.js';
 import type { Channel } from '../common/wire.js';
 import { probeDevices, onnxRuntimeVersion } from '../../native-models/onnx/runtime.js';
 import type { HubOptions } from '../../native-models/hub/index.js';
+import { AnalysisRepo } from './analysis/analysis-repo.js';
+import { analyzeSaeJob } from './analysis/analyze-job.js';
+import { analyseAndStore, type FeatureAnalyserOptions } from './analysis/feature-analyser.js';
 import { importFolderJob } from './datasets/import-folder-job.js';
 import { defaultLayouts } from './datasets/layouts/index.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -33,7 +36,9 @@ export interface EngineOptions {
   /** Extraction tuning (device, batch, shard size) and test hooks; shards go to `<dataDir>/activations`. */
   extraction?: Omit<ExtractionOptions, 'activationsDir' | 'log'>;
   /** SAE training tuning (device, shuffle buffer, threads) and test hooks; SAEs go to `<dataDir>/saes`. */
-  training?: Omit<TrainingOptions, 'saesDir' | 'log'>;
+  training?: Omit<TrainingOptions, 'saesDir' | 'log' | 'analyse'>;
+  /** Feature analysis tuning (device, rows per encoder call). */
+  analysis?: Omit<FeatureAnalyserOptions, 'onStored'>;
 }
 
 export class Engine implements Disposable {
@@ -84,10 +89,14 @@ export class Engine implements Disposable {
     );
 
     const saes = new SaesRepo(this.store.db);
+    const analyses = new AnalysisRepo(this.store.db);
+    const analyser: FeatureAnalyserOptions = { ...options.analysis, onStored: () => this.broadcast({ type: 'saes.changed' }) };
+    this.jobs.register('saes.analyze', analyzeSaeJob(activations, saes, analyses, analyser));
     this.jobs.register(
       'saes.train',
       trainSaesJob(this.store.models, activations, saes, {
         ...options.training,
+        analyse: (request) => analyseAndStore(activations, analyses, analyser, request),
         saesDir: join(options.dataDir, 'saes'),
         log: (level, message) => this.broadcast({ type: 'log', level, message, at: new Date().toISOString() }),
       }),
@@ -95,7 +104,7 @@ export class Engine implements Disposable {
 
     this.rpc = this.#disposables.add(
       new RpcServer(
-        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, info: () => this.describe(), notify: (event) => this.broadcast(event) }),
+        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, analyses, saesDir: join(options.dataDir, 'saes'), info: () => this.describe(), notify: (event) => this.broadcast(event) }),
       ),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));

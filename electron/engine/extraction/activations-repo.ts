@@ -170,6 +170,17 @@ export class ActivationsRepo {
       .all(runId, clipId) as ActivationSpan[];
   }
 
+  /** The spans stored in one shard, in row order. */
+  spansOfShard(runId: number, shardIndex: number): ActivationSpan[] {
+    return this.db
+      .prepare(
+        `SELECT clip_id AS clipId, window_index AS windowIndex, first_frame AS firstFrame, frames, start_sec AS startSec,
+                shard_index AS shardIndex, row_offset AS rowOffset
+         FROM activation_spans WHERE run_id = ? AND shard_index = ? ORDER BY row_offset`,
+      )
+      .all(runId, shardIndex) as ActivationSpan[];
+  }
+
   /** Records a shard that is complete on disk, with its spans, in one transaction. */
   commitShard(runId: number, shard: { shardIndex: number; file: string; frames: number; bytes: number; audioSec: number }, spans: readonly ActivationSpan[]): void {
     const insertShard = this.db.prepare('INSERT INTO activation_shards (run_id, shard_index, file, frames, bytes) VALUES (?, ?, ?, ?, ?)');

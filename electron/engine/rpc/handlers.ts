@@ -4,6 +4,7 @@ import { modelCatalog } from '../../../native-models/catalog.js';
 import { AppError } from '../../common/errors.js';
 import { clipAudio, clipPeaks } from '../datasets/clip-audio.js';
 import { assertReadableFolder } from '../datasets/scan-folder.js';
+import type { AnalysisRepo } from '../analysis/analysis-repo.js';
 import type { ActivationsRepo } from '../extraction/activations-repo.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { deleteModel } from '../models/delete-model.js';
@@ -25,6 +26,10 @@ export interface HandlerDeps {
   /** Where extraction run folders live (models.delete with force removes them). */
   activationsDir: string;
   saes: SaesRepo;
+  /** SAE feature analyses (saes.analysis, features.*). */
+  analyses: AnalysisRepo;
+  /** Where SAE folders live (`<saesDir>/<id>/`); imports are copied there. */
+  saesDir: string;
   info: () => Promise<EngineInfo>;
   /** Pushes an event to every client (e.g. models.changed after a delete). */
   notify?: (event: EngineEvent) => void;

@@ -17,6 +17,19 @@ import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 import { readSafetensorsTensor } from '../../../native-models/formats/safetensors.js';
 import { layerTensorName } from '../extraction/extract-job.js';
 
+/** Rows [start, end) of one layer of a shard as float32 (fp16 widened); refuses non-finite values and a width other than `dIn`. */
+export async function readShardRows(path: string, layer: number, dIn: number, start: number, end: number): Promise<Float32Array> {
+  const name = layerTensorName(layer);
+  const { shape, data } = await readSafetensorsTensor(path, name, { start, end });
+  if (shape[1] !== dIn) throw new AppError('bad_input', `Activation shard ${basename(path)} holds ${name} rows of width ${shape[1]}, expected ${dIn}: re-extract the run.`, { shard: path, layer });
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new AppError('bad_input', `Activation shard ${basename(path)} holds a non-finite value (${data[i]}) in ${name}, row ${start + Math.floor(i / dIn)}: re-extract the run.`, { shard: path, layer });
+    }
+  }
+  return data;
+}
+
 export interface ShardSource {
   path: string;
   frames: number;
@@ -84,13 +97,7 @@ export class ShuffledBatches {
       const shard = this.#shards[this.#order[this.#orderPos]!]!;
       const rows = Math.min(this.#capacity - this.#count, shard.frames - this.#row);
       for (let l = 0; l < layers.length; l++) {
-        const name = layerTensorName(layers[l]!);
-        const { data } = await readSafetensorsTensor(shard.path, name, { start: this.#row, end: this.#row + rows });
-        for (let i = 0; i < data.length; i++) {
-          if (!Number.isFinite(data[i]!)) {
-            throw new AppError('bad_input', `Activation shard ${basename(shard.path)} holds a non-finite value (${data[i]}) in ${name}, row ${this.#row + Math.floor(i / dIn)}: re-extract the run.`, { shard: shard.path, layer: layers[l] });
-          }
-        }
+        const data = await readShardRows(shard.path, layers[l]!, dIn, this.#row, this.#row + rows);
         this.#buffers[l]!.set(data, this.#count * dIn);
       }
       this.#count += rows;

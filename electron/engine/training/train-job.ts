@@ -20,11 +20,13 @@ import { parseSaeConfig, type SaeArchitectureKind, type SaeConfig } from '../../
 import { createSaeTrainer, type SaeTrainer, type StepMetrics } from '../../../native-models/sae/sae-trainer.js';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint } from '../../../native-models/sae/training-checkpoint.js';
 import type { ExecutionDevice } from '../../../native-models/onnx/runtime.js';
+import { DEFAULT_QUANTILE_SAMPLES, DEFAULT_TOP_N, type AnalyseRequest } from '../analysis/feature-analyser.js';
 import type { ActivationsRepo } from '../extraction/activations-repo.js';
 import type { JobDefinition } from '../jobs/job-manager.js';
 import type { ModelsRepo } from '../store/models-repo.js';
 import type { SaesRepo } from './saes-repo.js';
 import { ShuffledBatches } from './shuffled-batches.js';
+import { assertFiniteLoss, writeCheckpointOrExplain } from './training-failures.js';
 
 export interface TrainParams {
   runId: number;
@@ -40,6 +42,8 @@ export interface TrainParams {
   metricsEvery: number;
   dataSeed: number;
   device?: ExecutionDevice;
+  /** Analyse the finished SAEs' features in the same job (default true). */
+  analyze?: boolean;
 }
 
 export interface TrainingOptions {
@@ -52,6 +56,8 @@ export interface TrainingOptions {
   /** Tests: called after each SAE's training checkpoint is written. */
   onCheckpoint?: (saeId: number, step: number) => void;
   log?: (level: 'info' | 'warn', message: string) => void;
+  /** Analyses and stores the finished SAEs' features (the job's last phase). */
+  analyse?: (request: AnalyseRequest) => Promise<unknown>;
 }
 
 export interface TrainResult {
@@ -114,7 +120,7 @@ function stepFolders(dir: string): number[] {
 /** Writes a new training checkpoint, then removes older ones and leftovers of interrupted writes. */
 function checkpoint(dir: string, member: Member): string {
   const folder = join(dir, stepFolder(member.step));
-  saveTrainingCheckpoint(folder, member.config, member.trainer.state());
+  writeCheckpointOrExplain(folder, `${folder}.partial`, () => saveTrainingCheckpoint(folder, member.config, member.trainer.state()));
   for (const name of readdirSync(dir)) {
     if (name.endsWith('.partial') || (/^step-\d+$/.test(name) && name !== stepFolder(member.step))) rmSync(join(dir, name), { recursive: true, force: true });
   }
@@ -168,7 +174,7 @@ export function trainSaesJob(models: ModelsRepo, activations: ActivationsRepo, s
           }
         }
         const resumedFromStep = Math.min(...members.map((m) => m.step));
-        return await trainAll({ params, layers, shards, bufferRows, members, saes, options, progress, throwIfCancelled, resumedFromStep });
+        return await trainAll({ params, run: run!, jobId, layers, shards, bufferRows, members, saes, options, progress, throwIfCancelled, resumedFromStep });
       } catch (error) {
         for (const m of members) if (saes.get(m.saeId)?.status === 'training') saes.finish(m.saeId, 'incomplete');
         throw error;
@@ -181,6 +187,8 @@ export function trainSaesJob(models: ModelsRepo, activations: ActivationsRepo, s
 
 interface TrainContext {
   params: TrainParams;
+  run: ActivationRunSummary;
+  jobId: number;
   layers: number[];
   shards: { path: string; frames: number }[];
   bufferRows: number;
@@ -204,6 +212,7 @@ async function trainAll(ctx: TrainContext): Promise<TrainResult> {
     for (const m of members) {
       if (m.step > s) continue; // this SAE's checkpoint is past this batch
       const metrics = await m.trainer.step(batches[m.layerIndex]!);
+      assertFiniteLoss(metrics, m.saeId, ctx.layers[m.layerIndex]!, m.config.lr);
       m.step = metrics.step;
       if (m.step % params.metricsEvery === 0 || m.step === params.steps) {
         m.last = metricRow(metrics);
@@ -228,8 +237,23 @@ async function trainAll(ctx: TrainContext): Promise<TrainResult> {
   for (const m of members) {
     const folder = join(options.saesDir, String(m.saeId), 'final');
     rmSync(folder, { recursive: true, force: true });
-    saveSaeCheckpoint(folder, m.config, m.trainer.weights());
+    writeCheckpointOrExplain(folder, folder, () => saveSaeCheckpoint(folder, m.config, m.trainer.weights()));
     saes.finish(m.saeId, 'complete', { step: m.step, path: folder, metrics: m.last ?? saes.metrics(m.saeId).at(-1) ?? null });
+  }
+  if (params.analyze !== false && options.analyse) {
+    const trained = message;
+    const progress = (phase: string) => ctx.progress({ done: params.steps, total: params.steps, unit: 'steps', message: `${trained} · ${phase}` });
+    progress('analysing features: 0%');
+    await options.analyse({
+      run: ctx.run,
+      saes: members.map((m) => ({ saeId: m.saeId, layer: ctx.layers[m.layerIndex]!, architecture: m.config.architecture, k: m.config.k, weights: m.trainer.weights() })),
+      topN: DEFAULT_TOP_N,
+      quantileSamples: DEFAULT_QUANTILE_SAMPLES,
+      jobId: ctx.jobId,
+      onProgress: (done, total) => progress(`analysing features: ${Math.floor((done / total) * 100)}%`),
+      throwIfCancelled: ctx.throwIfCancelled,
+    });
+    progress('features analysed');
   }
   return { saeIds: members.map((m) => m.saeId), steps: params.steps, resumedFromStep: ctx.resumedFromStep };
 }
