@@ -69,6 +69,9 @@ describe('audiosae sae', () => {
       [['sae', 'import', 'mine', '--layer', '1'], /required option '--model <id>'/],
       [['sae', 'import', 'nowhere', '--model', String(modelId), '--layer', '1'], /nowhere does not exist/],
       [['sae', 'export', '42', 'out'], /No SAE with id 42/],
+      [['train', '--steps', '10'], /Give --run <id>, or --model <id>/],
+      [['train', '--model', String(modelId), '--steps', '10'], /Model \d+ has no complete activation run: run `audiosae extract` first/],
+      [['train', '--run', '1', '--layers', '5-3', '--steps', '10'], /The layer range 5-3 runs backwards/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = audiosae(...args);

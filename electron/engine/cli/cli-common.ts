@@ -34,3 +34,20 @@ export function formatBytes(bytes: number): string {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** `all`, or layer numbers and ranges: `1-12`, `0,4,8`, `1-3,6`. Sorted, without repeats. */
+export function layerList(value: string): number[] | 'all' {
+  if (value.trim() === 'all') return 'all';
+  const layers = new Set<number>();
+  for (const part of value.split(',')) {
+    const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (from > to) throw new InvalidArgumentError(`The layer range ${part.trim()} runs backwards.`);
+      for (let l = from; l <= to; l++) layers.add(l);
+    } else {
+      layers.add(nonNegativeInt(part.trim()));
+    }
+  }
+  return [...layers].sort((a, b) => a - b);
+}

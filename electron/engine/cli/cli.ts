@@ -13,7 +13,7 @@ import { APP_ROOT, APP_VERSION } from '../version.js';
 import { followJob, openEngineSession, type EngineSession } from './engine-session.js';
 import { runServe } from './serve-command.js';
 import { runFixtureHub } from './fixtures-command.js';
-import { formatBytes, nonNegativeInt, positiveInt, type CliContext } from './cli-common.js';
+import { formatBytes, layerList, nonNegativeInt, positiveInt, type CliContext } from './cli-common.js';
 import { registerFeatureCommands } from './feature-commands.js';
 import { registerSaeCommands } from './sae-commands.js';
 
@@ -274,13 +274,12 @@ program
   .description("write every chosen layer's activations for a dataset to safetensors shards (resumable: `audiosae jobs resume`)")
   .requiredOption('--dataset <id>', 'dataset id (see `audiosae datasets list`)', positiveInt)
   .requiredOption('--model <id>', 'model id (see `audiosae models list`)', positiveInt)
-  .option('--layers <list>', "'all' or comma-separated layer numbers (0 = input to block 1)", 'all')
+  .option('--layers <list>', "'all', or layer numbers and ranges: 1-12, 0,4,8 (0 = input to block 1)", layerList, 'all' as const)
   .addOption(new Option('--dtype <dtype>', 'activation precision on disk').choices(['float16', 'float32']).default('float16'))
   .addOption(new Option('--device <device>', 'execution device (falls back to the CPU, saying why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
-  .action((options: { dataset: number; model: number; layers: string; dtype: string; device?: string }) =>
+  .action((options: { dataset: number; model: number; layers: number[] | 'all'; dtype: string; device?: string }) =>
     withEngine(async ({ client }) => {
-      const layers = options.layers === 'all' ? ('all' as const) : options.layers.split(',').map((l) => nonNegativeInt(l.trim()));
-      const { jobId } = await client.call('activations.extract', { datasetId: options.dataset, modelId: options.model, layers, dtype: options.dtype as 'float16' | 'float32', device: options.device as 'cpu' | 'cuda' | 'dml' | 'coreml' | undefined });
+      const { jobId } = await client.call('activations.extract', { datasetId: options.dataset, modelId: options.model, layers: options.layers, dtype: options.dtype as 'float16' | 'float32', device: options.device as 'cpu' | 'cuda' | 'dml' | 'coreml' | undefined });
       const job = await followJob(client, jobId);
       finishJob(job, () => {
         const r = job.result as { runId: number; dir: string; shards: number; frames: number; realTimeFactor: number; device: string; deviceFallback: string | null };
@@ -293,8 +292,10 @@ program
 program
   .command('train')
   .description('train SAEs on an activation run: every layer x seed x architecture in one job (resumable: `audiosae jobs resume`)')
-  .requiredOption('--run <id>', 'activation run id (see `audiosae extract`)', positiveInt)
-  .option('--layers <list>', "'all' or comma-separated layer numbers", 'all')
+  .option('--run <id>', 'activation run id (see `audiosae activations`)', positiveInt)
+  .option('--model <id>', "instead of --run: the model's newest complete activation run (with --dataset: of that dataset)", positiveInt)
+  .option('--dataset <id>', 'with --model: the dataset the run was extracted from', positiveInt)
+  .option('--layers <list>', "'all', or layer numbers and ranges: 1-12, 0,4,8", layerList, 'all' as const)
   .option('--seeds <n>', 'how many seeds (0..n-1)', positiveInt, 1)
   .option('--arch <list>', 'comma-separated architectures: topk, batchtopk', 'batchtopk')
   .option('--k <n>', 'active latents per token', positiveInt, 50)
@@ -308,12 +309,13 @@ program
   })
   .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 1000)
   .option('--metrics-every <n>', 'steps between metrics', positiveInt, 50)
-  .action((options: { run: number; layers: string; seeds: number; arch: string; k: number; expansion: number; steps: number; batchSize: number; lr?: number; checkpointEvery: number; metricsEvery: number }) =>
+  .action((options: { run?: number; model?: number; dataset?: number; layers: number[] | 'all'; seeds: number; arch: string; k: number; expansion: number; steps: number; batchSize: number; lr?: number; checkpointEvery: number; metricsEvery: number }) =>
     withEngine(async ({ client }) => {
-      const layers = options.layers === 'all' ? ('all' as const) : options.layers.split(',').map((l) => nonNegativeInt(l.trim()));
+      const runId = options.run ?? (await newestRun(client, options.model, options.dataset));
+      const layers = options.layers;
       const architectures = options.arch.split(',').map((a) => a.trim()) as ('topk' | 'batchtopk')[];
       const seeds = Array.from({ length: options.seeds }, (_, i) => i);
-      const { jobId } = await client.call('saes.train', { runId: options.run, layers, seeds, architectures, k: options.k, expansion: options.expansion, steps: options.steps, batchSize: options.batchSize, lr: options.lr, checkpointEvery: options.checkpointEvery, metricsEvery: options.metricsEvery });
+      const { jobId } = await client.call('saes.train', { runId, layers, seeds, architectures, k: options.k, expansion: options.expansion, steps: options.steps, batchSize: options.batchSize, lr: options.lr, checkpointEvery: options.checkpointEvery, metricsEvery: options.metricsEvery });
       const job = await followJob(client, jobId);
       finishJob(job, () => {
         const r = job.result as { saeIds: number[] };
@@ -321,6 +323,15 @@ program
       });
     }),
   );
+
+/** The newest complete activation run of a model (and dataset), for `train --model`. */
+async function newestRun(client: EngineSession['client'], modelId: number | undefined, datasetId: number | undefined): Promise<number> {
+  if (modelId === undefined) throw new InvalidArgumentError('Give --run <id>, or --model <id> (and optionally --dataset <id>) to train on its newest complete activation run.');
+  const runs = (await client.call('activations.runs', {})).filter((r) => r.modelId === modelId && r.status === 'complete' && (datasetId === undefined || r.datasetId === datasetId));
+  const run = runs[0];
+  if (!run) throw new InvalidArgumentError(`Model ${modelId} has no complete activation run${datasetId === undefined ? '' : ` of dataset ${datasetId}`}: run \`audiosae extract\` first.`);
+  return run.id;
+}
 
 const cliContext: CliContext = { print, withEngine, finishJob };
 registerSaeCommands(program, cliContext);
