@@ -13,6 +13,7 @@ import type { HubOptions } from '../../native-models/hub/index.js';
 import { AnalysisRepo } from './analysis/analysis-repo.js';
 import { analyzeSaeJob } from './analysis/analyze-job.js';
 import { analyseAndStore, type FeatureAnalyserOptions } from './analysis/feature-analyser.js';
+import { FeatureService } from './features/feature-service.js';
 import { importFolderJob } from './datasets/import-folder-job.js';
 import { defaultLayouts } from './datasets/layouts/index.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -50,6 +51,7 @@ export class Engine implements Disposable {
   readonly #disposables = new DisposableStore();
   readonly #info: EngineInfo;
   #probedDevices: Promise<string[]> | null = null;
+  readonly #features: FeatureService;
 
   private constructor(options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -102,9 +104,11 @@ export class Engine implements Disposable {
       }),
     );
 
+    const features = new FeatureService({ db: this.store.db, saes, analyses, activations, models: this.store.models, notify: (event) => this.broadcast(event) });
+    this.#features = features;
     this.rpc = this.#disposables.add(
       new RpcServer(
-        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, analyses, saesDir: join(options.dataDir, 'saes'), info: () => this.describe(), notify: (event) => this.broadcast(event) }),
+        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, analyses, features, saesDir: join(options.dataDir, 'saes'), info: () => this.describe(), notify: (event) => this.broadcast(event) }),
       ),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));
@@ -133,6 +137,7 @@ export class Engine implements Disposable {
     if (this.#disposables.isDisposed) return;
     this.jobs.dispose();
     await this.jobs.idle();
+    await this.#features.dispose();
     this.#disposables.dispose();
     this.store.dispose();
   }

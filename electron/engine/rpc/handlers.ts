@@ -5,6 +5,7 @@ import { AppError } from '../../common/errors.js';
 import { clipAudio, clipPeaks } from '../datasets/clip-audio.js';
 import { assertReadableFolder } from '../datasets/scan-folder.js';
 import type { AnalysisRepo } from '../analysis/analysis-repo.js';
+import type { FeatureService } from '../features/feature-service.js';
 import type { ActivationsRepo } from '../extraction/activations-repo.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { deleteModel } from '../models/delete-model.js';
@@ -28,6 +29,8 @@ export interface HandlerDeps {
   saes: SaesRepo;
   /** SAE feature analyses (saes.analysis, features.*). */
   analyses: AnalysisRepo;
+  /** Feature browsing and labels (features.*, labels.*); owns cached SAE weights and encoders. */
+  features: FeatureService;
   /** Where SAE folders live (`<saesDir>/<id>/`); imports are copied there. */
   saesDir: string;
   info: () => Promise<EngineInfo>;

@@ -34,7 +34,8 @@ export function openDatabase(path: string): SqliteDatabase {
   }
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: an acknowledged write (a label keystroke) survives power loss too, not only a killed process.
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);

@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import ActivationsPage from './ActivationsPage.svelte';
 import DatasetsPage from './DatasetsPage.svelte';
+import FeaturesPage from './FeaturesPage.svelte';
 import JobsPage from './JobsPage.svelte';
 import ModelsPage from './ModelsPage.svelte';
 import type { PageId } from './pages.js';
@@ -11,5 +12,6 @@ export const PAGE_COMPONENTS: Record<PageId, Component> = {
   models: ModelsPage,
   activations: ActivationsPage,
   training: TrainingPage,
+  features: FeaturesPage,
   jobs: JobsPage,
 };

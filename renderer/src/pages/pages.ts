@@ -28,6 +28,12 @@ export const PAGES = [
     icon: 'M2 2h3v3H2zM11 2h3v3h-3zM6.5 6.5h3v3h-3zM2 11h3v3H2zM11 11h3v3h-3z',
   },
   {
+    id: 'features',
+    label: 'Features',
+    // A waveform with a marked peak.
+    icon: 'M1.5 8h2l1.5-3 2 7 2-10 2 8 1.5-2h2M9 1.5v1',
+  },
+  {
     id: 'jobs',
     label: 'Jobs',
     // A clock.

@@ -13,6 +13,7 @@ test('a new store is migrated to the latest schema, in WAL mode, and passes inte
     assert.equal(schemaVersion(store.db), MIGRATIONS.at(-1)!.version);
     assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL: acknowledged writes survive power loss');
     assert.equal(store.integrityCheck(), 'ok');
     store.dispose();
   } finally {
