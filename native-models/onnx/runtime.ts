@@ -1,7 +1,7 @@
 /**
  * The only module that imports onnxruntime-node. Everything else talks to ONNX Runtime through
- * `createSession` and plain Float32 tensors, so the device policy (which execution provider, what
- * to do when it cannot load) lives in one place.
+ * `createSession` and plain Float32 tensors (int64 and bool inputs too), so the device policy
+ * (which execution provider, what to do when it cannot load) lives in one place.
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,12 +17,27 @@ export interface Float32Tensor {
   data: Float32Array;
 }
 
+/** Token ids (Whisper's input_ids). */
+export interface Int64Tensor {
+  dims: readonly number[];
+  data: BigInt64Array;
+}
+
+/** A bool tensor, one byte per value (the merged decoder's use_cache_branch). */
+export interface BoolTensor {
+  dims: readonly number[];
+  data: Uint8Array;
+}
+
+/** What a session accepts as an input; outputs are always float32. */
+export type InputTensor = Float32Tensor | Int64Tensor | BoolTensor;
+
 export interface OnnxSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /** The device the session really runs on (CPU after a fallback). */
   readonly device: ExecutionDevice;
-  run(feeds: Record<string, Float32Tensor>, outputs?: readonly string[]): Promise<Record<string, Float32Tensor>>;
+  run(feeds: Record<string, InputTensor>, outputs?: readonly string[]): Promise<Record<string, Float32Tensor>>;
   dispose(): Promise<void>;
 }
 
@@ -125,7 +140,7 @@ function wrapSession(session: ort.InferenceSession, device: ExecutionDevice): On
       if (disposed) throw new AppError('internal', 'ONNX session used after dispose');
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, tensor] of Object.entries(feeds)) {
-        ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+        ortFeeds[name] = toOrtTensor(tensor);
       }
       const results = outputs === undefined ? await session.run(ortFeeds) : await session.run(ortFeeds, [...outputs]);
       const converted: Record<string, Float32Tensor> = {};
@@ -143,6 +158,12 @@ function wrapSession(session: ort.InferenceSession, device: ExecutionDevice): On
       await session.release();
     },
   };
+}
+
+function toOrtTensor(tensor: InputTensor): ort.Tensor {
+  if (tensor.data instanceof BigInt64Array) return new ort.Tensor('int64', tensor.data, tensor.dims);
+  if (tensor.data instanceof Uint8Array) return new ort.Tensor('bool', tensor.data, tensor.dims);
+  return new ort.Tensor('float32', tensor.data, tensor.dims);
 }
 
 function deviceUnavailableReason(device: ExecutionDevice): string | undefined {
