@@ -37,6 +37,24 @@ export const LABEL_CONFIDENCES = ['low', 'medium', 'high'] as const;
 export type LabelConfidence = (typeof LABEL_CONFIDENCES)[number];
 export const LABEL_EXPORT_FORMATS = ['csv', 'json', 'neuronpedia'] as const;
 export type LabelExportFormat = (typeof LABEL_EXPORT_FORMATS)[number];
+/** Scores of steering.discover (see electron/engine/steering/): each ranks "positive (non-speech), not negative (speech)" first. */
+export const DISCOVERY_SCORES = ['auroc', 'probeWeight', 'firingRateDiff', 'meanDiff'] as const;
+export type DiscoveryScore = (typeof DISCOVERY_SCORES)[number];
+/** `rank`: by the discovery's own score; the others sort by that score, highest first. */
+export const DISCOVERY_SORTS = ['rank', 'feature', ...DISCOVERY_SCORES] as const;
+export type DiscoverySort = (typeof DISCOVERY_SORTS)[number];
+const presetName = z.string().trim().min(1, 'Give the preset a name.').max(200);
+
+/** Live microphone sessions (electron/engine/live/): 16 kHz mono float32 audio pushed in chunks. */
+export const LIVE_SAMPLE_RATE = 16_000;
+/** Samples one live.push may carry (2 s); the renderer sends ~250 ms. */
+export const LIVE_MAX_PUSH_SAMPLES = 2 * LIVE_SAMPLE_RATE;
+/** Audio a live session keeps for takes (and the longest take). */
+export const LIVE_MAX_TAKE_SEC = 300;
+/** Features one live session may steer. */
+export const LIVE_MAX_FEATURES = 4096;
+const liveFeatures = z.array(z.number().int().min(0).max(1_000_000)).min(1).max(LIVE_MAX_FEATURES);
+const liveAlpha = z.number().min(0).max(10);
 
 export const rpcMethods = {
   'engine.info': { params: noParams },
@@ -286,6 +304,167 @@ export const rpcMethods = {
       })
       .strict(),
   },
+
+  /**
+   * Starts a discovery job: scores every feature of an SAE for firing on non-speech ("positive")
+   * rather than speech, from two runs of the SAE's model (nonspeechRunId + speechRunId) or one run
+   * whose clips carrying the label `positive` are the non-speech set. Firing rates and means are
+   * per frame; AUROC and the logistic probe use clip-pooled (max) activations.
+   */
+  'steering.discover': {
+    params: z
+      .object({
+        saeId: rowId,
+        nonspeechRunId: rowId.optional(),
+        speechRunId: rowId.optional(),
+        runId: rowId.optional(),
+        positive: z.object({ key: labelKey, value: z.string().min(1).max(500) }).strict().optional(),
+        score: z.enum(DISCOVERY_SCORES).default('auroc'),
+        /** L2 penalty of the probe (on standardized features). */
+        l2: z.number().min(0).max(100).default(0.01),
+        iterations: z.number().int().min(1).max(10_000).default(300),
+        /** Share of each class's clips held out to measure the probe's accuracy. */
+        heldOutFraction: z.number().min(0).max(0.9).default(0.2),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        const twoRuns = p.nonspeechRunId !== undefined || p.speechRunId !== undefined;
+        const oneRun = p.runId !== undefined || p.positive !== undefined;
+        if (twoRuns === oneRun) {
+          ctx.addIssue({ code: 'custom', message: 'Give either nonspeechRunId and speechRunId, or runId and positive {key, value}.', path: ['runId'] });
+        } else if (twoRuns && (p.nonspeechRunId === undefined || p.speechRunId === undefined)) {
+          ctx.addIssue({ code: 'custom', message: 'Give both nonspeechRunId and speechRunId.', path: [p.nonspeechRunId === undefined ? 'nonspeechRunId' : 'speechRunId'] });
+        } else if (oneRun && (p.runId === undefined || p.positive === undefined)) {
+          ctx.addIssue({ code: 'custom', message: 'Give both runId and positive {key, value} (the label of the non-speech clips).', path: [p.runId === undefined ? 'runId' : 'positive'] });
+        }
+      }),
+  },
+  /** The SAE's stored discoveries, newest first. */
+  'steering.discoveries': { params: z.object({ saeId: rowId }).strict() },
+  /** One page of a discovery's ranked features, with their labels. */
+  'steering.ranking': {
+    params: z
+      .object({
+        discoveryId: rowId,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(10_000).default(100),
+        sort: z.enum(DISCOVERY_SORTS).default('rank'),
+      })
+      .strict(),
+  },
+  /**
+   * Saves a steering preset: the given features, or a discovery's top N, each with the same scale
+   * s (the SAE splice multiplies a feature by s; DESIGN.md scales the features by -alpha, so the
+   * default s = -1 is the paper's alpha = 1, 0 removes them and alpha 3 is s = -3).
+   */
+  'steering.savePreset': {
+    params: z
+      .object({
+        name: presetName,
+        saeId: rowId,
+        features: z.union([
+          z.array(z.number().int().min(0)).min(1).max(100_000),
+          z.object({ discoveryId: rowId, topN: z.number().int().min(1).max(100_000).default(100) }).strict(),
+        ]),
+        /** The splice's s for these features: DESIGN.md scales them by -alpha, so the paper's alpha = 1 is -1 (0 removes them). */
+        scale: z.number().min(-100).max(100).default(-1),
+        notes: z.string().max(20_000).default(''),
+      })
+      .strict(),
+  },
+  /** Steering presets (all, or one SAE's), newest first. */
+  'steering.presets': { params: z.object({ saeId: rowId.optional() }).strict() },
+  'steering.deletePreset': { params: z.object({ presetId: rowId }).strict() },
+  /**
+   * Starts a live session for this connection: audio pushed with live.push fills a ring buffer;
+   * every `hopSec` of new audio the last `windowSec` is transcribed twice from one encoder pass,
+   * original and steered (the SAE's `features`, or a preset's, scaled by s = -alpha), and a
+   * `live.update` event is sent to this connection. Without an SAE both panes show the original.
+   * Sessions end with live.stop or when the connection closes.
+   */
+  'live.start': {
+    params: z
+      .object({
+        modelId: rowId,
+        saeId: rowId.optional(),
+        features: liveFeatures.optional(),
+        presetId: rowId.optional(),
+        alpha: liveAlpha.default(1),
+        windowSec: z.number().min(1).max(30).default(5),
+        hopSec: z.number().min(0.25).max(10).default(1),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if (p.hopSec > p.windowSec) ctx.addIssue({ code: 'custom', message: `hopSec (${p.hopSec}) must not exceed windowSec (${p.windowSec}).`, path: ['hopSec'] });
+        if (p.features !== undefined && p.presetId !== undefined) ctx.addIssue({ code: 'custom', message: 'Give features or presetId, not both.', path: ['presetId'] });
+        if ((p.features !== undefined || p.presetId !== undefined) && p.saeId === undefined) ctx.addIssue({ code: 'custom', message: 'Steering features need the SAE they belong to (saeId).', path: ['saeId'] });
+      }),
+  },
+  /** Appends 16 kHz mono audio (float32 little-endian bytes, at most LIVE_MAX_PUSH_SAMPLES samples). */
+  'live.push': {
+    params: z
+      .object({
+        sessionId: rowId,
+        samples: z
+          .instanceof(Uint8Array)
+          .refine((b) => b.byteLength > 0 && b.byteLength % 4 === 0, 'samples must be float32 little-endian bytes (a non-empty multiple of 4).')
+          .refine((b) => b.byteLength <= LIVE_MAX_PUSH_SAMPLES * 4, `A push carries at most ${LIVE_MAX_PUSH_SAMPLES} samples (2 s at 16 kHz); send smaller chunks.`),
+      })
+      .strict(),
+  },
+  /** Changes alpha and/or the steered features (or preset); takes effect on the next window. */
+  'live.configure': {
+    params: z
+      .object({ sessionId: rowId, alpha: liveAlpha.optional(), features: liveFeatures.optional(), presetId: rowId.optional() })
+      .strict()
+      .refine((p) => !(p.features !== undefined && p.presetId !== undefined), { message: 'Give features or presetId, not both.', path: ['presetId'] }),
+  },
+  'live.stop': { params: z.object({ sessionId: rowId }).strict() },
+  /**
+   * Saves the last `seconds` of the session's audio (all it kept when omitted, at most
+   * LIVE_MAX_TAKE_SEC) as a 16-bit WAV under `<data dir>/recordings/` and registers it as a clip
+   * of the "Recordings" dataset, with the latest original transcript and the steered one as labels.
+   */
+  'live.saveTake': {
+    params: z.object({ sessionId: rowId, seconds: z.number().positive().max(LIVE_MAX_TAKE_SEC).optional() }).strict(),
+  },
+
+  /**
+   * Starts an alpha sweep (job `steering.evaluate`): each clip's first 30 s window goes through the
+   * encoder once; the SAE spliced at its layer scales the chosen features (or a preset's) by
+   * -alpha for each alpha (0 removes them); the original and every steered output are decoded as
+   * one batch. Reports the false-positive rate on the non-speech set (non-empty normalised
+   * transcript) and WER on the speech set (clips with transcripts), with 95% intervals.
+   */
+  'steering.evaluate': {
+    params: z
+      .object({
+        modelId: rowId,
+        saeId: rowId,
+        features: z.array(z.number().int().min(0)).min(1).max(100_000).optional(),
+        presetId: rowId.optional(),
+        alphas: z.array(z.number().min(-100).max(100)).min(1).max(20).default([0, 0.5, 1, 2, 3]),
+        speechDatasetId: rowId,
+        nonSpeechDatasetId: rowId,
+        maxClipsPerSet: z.number().int().min(1).max(100_000).default(100),
+        /** The SAE's layer (checked); omitted, the SAE's. */
+        layer: z.number().int().min(0).max(1000).optional(),
+        /** Decoding limit per transcript (Whisper's own default sample length is 224). */
+        maxNewTokens: z.number().int().min(1).max(444).default(224),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if ((p.features === undefined) === (p.presetId === undefined)) ctx.addIssue({ code: 'custom', message: 'Give either features (SAE feature indices) or presetId.', path: ['features'] });
+        if (new Set(p.alphas).size !== p.alphas.length) ctx.addIssue({ code: 'custom', message: 'Each alpha may appear once.', path: ['alphas'] });
+      }),
+  },
+  /** Stored evaluations, newest first (optionally one SAE's). */
+  'steering.evaluations': { params: z.object({ saeId: rowId.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict() },
+  /** One evaluation: its table and every clip's transcripts. */
+  'steering.evaluation': { params: z.object({ id: rowId }).strict() },
+  /** The evaluation as CSV text (RFC 4180): the summary table, then one row per clip and variant. */
+  'steering.evaluationCsv': { params: z.object({ id: rowId }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -626,8 +805,161 @@ export interface LabelImportResult {
   errors: string[];
 }
 
+export interface FeatureDiscovery {
+  id: number;
+  saeId: number;
+  /** The job's parameters as given (after defaults). */
+  params: Record<string, unknown>;
+  /** Held-out accuracy of the logistic probe; null when nothing was held out. */
+  heldOutAccuracy: number | null;
+  /** Clips and frames of each set. */
+  positive: { clips: number; frames: number };
+  negative: { clips: number; frames: number };
+  score: DiscoveryScore;
+  jobId: number | null;
+  createdAt: string;
+}
+
+export interface DiscoveryRankingRow {
+  rank: number;
+  feature: number;
+  /** Per frame: share of the set's frames where the feature fired, and its mean (zeros included). */
+  firingRatePos: number;
+  firingRateNeg: number;
+  meanPos: number;
+  meanNeg: number;
+  /** Clip-pooled (max) AUROC of positive (non-speech) vs negative (speech); 0.5 = no signal. */
+  auroc: number;
+  /** Logistic-probe weight on the standardized clip-pooled feature (positive: non-speech). */
+  probeWeight: number;
+  label: string | null;
+}
+
+export interface DiscoveryRanking {
+  discovery: FeatureDiscovery;
+  total: number;
+  offset: number;
+  rows: DiscoveryRankingRow[];
+}
+
+export interface SteeringPreset {
+  id: number;
+  name: string;
+  saeId: number;
+  /** Scale s per feature: the splice adds W_dec((s - 1) z); s = -alpha. */
+  features: { feature: number; scale: number }[];
+  notes: string;
+  createdAt: string;
+}
+
+/** A proportion or rate with its 95% interval (null when there is nothing to measure). */
+export interface RateInterval {
+  low: number;
+  high: number;
+}
+
+/** One row of an evaluation's table: the unsteered model (alpha null) or one alpha. */
+export interface EvaluationSummaryRow {
+  /** null: the original (unsteered) model, the baseline. */
+  alpha: number | null;
+  /** Non-speech: clips decoded, and how many gave a non-empty normalised transcript. */
+  nonSpeech: { clips: number; nonEmpty: number; fpr: number | null; ci: RateInterval | null };
+  /** Speech: corpus WER = (S + D + I) / reference words; bootstrap interval over clips. */
+  speech: { clips: number; referenceWords: number; substitutions: number; deletions: number; insertions: number; wer: number | null; ci: RateInterval | null };
+}
+
+export interface EvaluationSummary {
+  id: number;
+  modelId: number;
+  saeId: number;
+  layer: number;
+  features: number[];
+  presetId: number | null;
+  alphas: number[];
+  speechDatasetId: number;
+  nonSpeechDatasetId: number;
+  status: 'running' | 'complete';
+  clipsTotal: number;
+  clipsDone: number;
+  /** Original first, then one row per alpha (in the order given); null until complete. */
+  table: EvaluationSummaryRow[] | null;
+  jobId: number | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface EvaluationTranscript {
+  /** null: original. */
+  alpha: number | null;
+  text: string;
+  normalized: string;
+  /** Speech clips only: edits against the reference. */
+  errors: { substitutions: number; deletions: number; insertions: number; referenceWords: number } | null;
+}
+
+export interface EvaluationClipResult {
+  clipId: number;
+  set: 'speech' | 'nonspeech';
+  relativePath: string;
+  /** The clip's reference transcript (speech). */
+  reference: string | null;
+  /** Original first, then alphas in the evaluation's order. */
+  transcripts: EvaluationTranscript[];
+}
+
+export interface EvaluationDetail {
+  evaluation: EvaluationSummary;
+  clips: EvaluationClipResult[];
+}
+
 export interface JobRef {
   jobId: number;
+}
+
+/** What a live session steers: shown beside the steered transcript. */
+export interface LiveSteering {
+  saeId: number | null;
+  /** The preset the features came from, if any. */
+  presetId: number | null;
+  presetName: string | null;
+  features: number[];
+  alpha: number;
+  /** Increments on every live.configure. */
+  version: number;
+}
+
+export interface LiveSessionInfo {
+  sessionId: number;
+  modelId: number;
+  windowSec: number;
+  hopSec: number;
+  sampleRate: number;
+  steering: LiveSteering;
+}
+
+/** One transcribed window of a live session (sent only to the session's connection). */
+export interface LiveUpdate {
+  sessionId: number;
+  original: string;
+  steered: string;
+  /** From the window's last pushed sample arriving to this update being sent. */
+  latencyMs: number;
+  /** Encoder + decoders only. */
+  computeMs: number;
+  /** End of the window in session audio time, and its length. */
+  windowEndSec: number;
+  windowSec: number;
+  /** Mean code of each steered feature over the window, in `steering.features` order. */
+  featureActivity: number[];
+  steering: LiveSteering;
+}
+
+export interface LiveTake {
+  clip: ClipRow;
+  datasetId: number;
+  durationSec: number;
+  original: string;
+  steered: string;
 }
 
 export interface RpcResults {
@@ -669,6 +1001,21 @@ export interface RpcResults {
   'labels.search': LabelSearchHit[];
   'labels.export': LabelExport;
   'labels.import': LabelImportResult;
+  'steering.discover': JobRef;
+  'steering.discoveries': FeatureDiscovery[];
+  'steering.ranking': DiscoveryRanking;
+  'steering.savePreset': SteeringPreset;
+  'steering.presets': SteeringPreset[];
+  'steering.deletePreset': { deleted: boolean };
+  'live.start': LiveSessionInfo;
+  'live.push': { bufferedSec: number };
+  'live.configure': LiveSessionInfo;
+  'live.stop': { stopped: boolean };
+  'live.saveTake': LiveTake;
+  'steering.evaluate': JobRef;
+  'steering.evaluations': EvaluationSummary[];
+  'steering.evaluation': EvaluationDetail;
+  'steering.evaluationCsv': { filename: string; csv: string };
 }
 
 /** Pushed by the engine to every connected client. */
@@ -679,4 +1026,8 @@ export type EngineEvent =
   | { type: 'models.changed' }
   | { type: 'saes.changed' }
   /** A label was saved (by any window or client): others refresh that feature. */
-  | { type: 'labels.changed'; label: FeatureLabel };
+  | { type: 'labels.changed'; label: FeatureLabel }
+  /** A live session's window was transcribed (to its own connection only). */
+  | { type: 'live.update'; update: LiveUpdate }
+  /** A live session failed (model load or transcription) and was stopped. */
+  | { type: 'live.error'; sessionId: number; message: string };

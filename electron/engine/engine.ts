@@ -25,6 +25,11 @@ import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/rpc-server.js';
 import { Store } from './store/store.js';
 import { SaesRepo } from './training/saes-repo.js';
+import { discoverJob } from './steering/discover-job.js';
+import { SteeringRepo } from './steering/steering-repo.js';
+import { evaluateJob } from './evaluation/evaluate-job.js';
+import { EvaluationsRepo } from './evaluation/evaluations-repo.js';
+import { LiveSessions } from './live/live-sessions.js';
 import { trainSaesJob, type TrainingOptions } from './training/train-job.js';
 import { APP_VERSION } from './version.js';
 
@@ -52,6 +57,7 @@ export class Engine implements Disposable {
   readonly #info: EngineInfo;
   #probedDevices: Promise<string[]> | null = null;
   readonly #features: FeatureService;
+  readonly #live: LiveSessions;
 
   private constructor(options: EngineOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -104,11 +110,28 @@ export class Engine implements Disposable {
       }),
     );
 
+    const steering = new SteeringRepo(this.store.db);
+    this.jobs.register('steering.discover', discoverJob({ activations, saes, steering }, options.analysis ?? {}));
+    this.jobs.register('steering.evaluate', evaluateJob({ models: this.store.models, saes, datasets: this.store.datasets, evaluations: new EvaluationsRepo(this.store.db), steering }, { device: options.analysis?.device }));
+
     const features = new FeatureService({ db: this.store.db, saes, analyses, activations, models: this.store.models, notify: (event) => this.broadcast(event) });
     this.#features = features;
+    const live = new LiveSessions({
+      model: (id) => this.store.models.get(id),
+      sae: (id) => saes.get(id),
+      preset: (id) => {
+        const preset = steering.preset(id);
+        return preset && { id: preset.id, name: preset.name, saeId: preset.saeId, features: preset.features.map((f) => f.feature) };
+      },
+      models: this.models,
+      datasets: this.store.datasets,
+      recordingsDir: join(options.dataDir, 'recordings'),
+      onTake: () => this.broadcast({ type: 'datasets.changed' }),
+    });
+    this.#live = live;
     this.rpc = this.#disposables.add(
       new RpcServer(
-        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, analyses, features, saesDir: join(options.dataDir, 'saes'), info: () => this.describe(), notify: (event) => this.broadcast(event) }),
+        createHandlers({ store: this.store, jobs: this.jobs, models: this.models, activations, activationsDir, saes, analyses, features, saesDir: join(options.dataDir, 'saes'), steering, live, info: () => this.describe(), notify: (event) => this.broadcast(event) }),
       ),
     );
     this.#disposables.add(this.jobs.onJobChanged((job) => this.broadcast({ type: 'job', job })));
@@ -137,6 +160,7 @@ export class Engine implements Disposable {
     if (this.#disposables.isDisposed) return;
     this.jobs.dispose();
     await this.jobs.idle();
+    await this.#live.close();
     await this.#features.dispose();
     this.#disposables.dispose();
     this.store.dispose();

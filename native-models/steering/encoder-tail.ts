@@ -6,7 +6,7 @@
  * Written next to the tapped model (`<name>.taps.tail_tap_layer_N.onnx`), so relative external-data
  * locations still resolve; rewritten when the tapped model is newer.
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
@@ -75,5 +75,8 @@ export function writeEncoderTail(tappedPath: string, fromTensor: string, toTenso
   const temporary = join(dirname(tailPath), `.${basename(tailPath)}.${process.pid}.tmp`);
   writeFileSync(temporary, onnx.ModelProto.encode(tail).finish());
   renameSync(temporary, tailPath);
+  // Never older than its source (a tapped model stamped in the future would force a rewrite per call).
+  const sourceTime = statSync(tappedPath).mtime;
+  if (statSync(tailPath).mtimeMs < sourceTime.getTime()) utimesSync(tailPath, sourceTime, sourceTime);
   return tailPath;
 }

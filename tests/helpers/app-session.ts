@@ -20,6 +20,8 @@ export interface BrowserPageOptions {
   viewport?: { width: number; height: number };
   /** Runs on the new page before it navigates (e.g. to route the RPC WebSocket). */
   beforeGoto?: (page: Page) => Promise<void>;
+  /** Added to CHROMIUM_ARGS (e.g. the fake microphone flags). */
+  extraChromiumArgs?: string[];
 }
 
 export interface BrowserSession {
@@ -33,7 +35,7 @@ export interface BrowserSession {
 /** Launches Chromium, opens `url` and waits until the engine status reads "Connected". */
 export async function openBrowserPage(url: string, options: BrowserPageOptions = {}): Promise<BrowserSession> {
   mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...(options.extraChromiumArgs ?? [])] });
   const consoleErrors: string[] = [];
   try {
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 } });
@@ -54,6 +56,8 @@ export interface AppSessionOptions extends BrowserPageOptions {
   dataDir: string;
   /** Starts the fixture hub and points the engine at it (HF_ENDPOINT, a fresh HF_HUB_CACHE). */
   withHub?: boolean;
+  /** With `withHub`: also serve the Whisper fixture's decoder and tokenizer. */
+  whisperDecoder?: boolean;
 }
 
 export interface AppSession extends BrowserSession {
@@ -71,7 +75,7 @@ export async function openAppSession(options: AppSessionOptions): Promise<AppSes
   let hub: TestHub | undefined;
   let serve: ServeProcess | undefined;
   try {
-    if (options.withHub) hub = await startTestHub();
+    if (options.withHub) hub = await startTestHub({ whisperDecoder: options.whisperDecoder });
     const env: Record<string, string> = hub ? { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: hub.cacheDir } : {};
     serve = await startServe(options.dataDir, env);
     const browserSession = await openBrowserPage(serve.url, options);

@@ -12,11 +12,14 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** The generated fixture repos served like the Hugging Face hub, with a fresh cache. */
-export async function startTestHub(): Promise<TestHub> {
+/**
+ * The generated fixture repos served like the Hugging Face hub, with a fresh cache.
+ * `whisperDecoder`: the fixture Whisper also has its decoder, tokenizer and generation config.
+ */
+export async function startTestHub(options: { whisperDecoder?: boolean } = {}): Promise<TestHub> {
   const dir = makeTempDir('audiosae-hub-');
   const root = join(dir.path, 'repos');
-  await generateFixtureRepos(root);
+  await generateFixtureRepos(root, { whisperDecoder: options.whisperDecoder === true });
   const hub = await startFixtureHub({ root });
   return {
     hub,

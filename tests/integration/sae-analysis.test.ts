@@ -18,12 +18,10 @@ import { Engine } from '../../electron/engine/engine.js';
 import { ActivationsRepo } from '../../electron/engine/extraction/activations-repo.js';
 import { SaesRepo } from '../../electron/engine/training/saes-repo.js';
 import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
-import { readSafetensorsTensor } from '../../native-models/formats/safetensors.js';
-import { saveSaeCheckpoint } from '../../native-models/sae/sae-checkpoint.js';
-import { parseSaeConfig } from '../../native-models/sae/sae-config.js';
 import { prepareAnalysedSae, ANALYSED_LAYER, type AnalysedSae } from '../helpers/analysed-sae.js';
 import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
 import { waitForJob } from '../helpers/jobs.js';
+import { dot, plantedDirection, readRunFrames, registerPlantedSae } from '../helpers/planted-feature.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 let hub: TestHub;
@@ -102,105 +100,28 @@ test('training with analyze: false leaves the SAE unanalysed', async () => {
   assert.doesNotMatch(job.progress.message ?? '', /analys/, 'no analysis phase');
 });
 
-interface RunFrames {
-  rows: Float32Array[];
-  clipOf: number[];
-}
-
-/** Every frame of the run's layer with its clip, read straight from the shards and spans. */
-async function readRun(): Promise<RunFrames> {
-  const run = (await client.call('activations.runs', {})).find((r) => r.id === prepared.runId)!;
-  const shards = engine.store.db.prepare('SELECT shard_index AS shardIndex, file, frames FROM activation_shards WHERE run_id = ? ORDER BY shard_index').all(run.id) as { shardIndex: number; file: string; frames: number }[];
-  const out: RunFrames = { rows: [], clipOf: [] };
-  for (const shard of shards) {
-    const { data } = await readSafetensorsTensor(join(run.dir, shard.file), `layer_${ANALYSED_LAYER}`);
-    const spans = engine.store.db.prepare('SELECT clip_id AS clipId, frames, row_offset AS rowOffset FROM activation_spans WHERE run_id = ? AND shard_index = ?').all(run.id, shard.shardIndex) as { clipId: number; frames: number; rowOffset: number }[];
-    const clipOfRow = new Array<number>(shard.frames);
-    for (const s of spans) for (let f = 0; f < s.frames; f++) clipOfRow[s.rowOffset + f] = s.clipId;
-    for (let r = 0; r < shard.frames; r++) {
-      out.rows.push(data.slice(r * D, (r + 1) * D));
-      out.clipOf.push(clipOfRow[r]!);
-    }
-  }
-  return out;
-}
-
-/** Solves A x = b (Gaussian elimination, partial pivoting). */
-function solve(a: Float64Array[], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / m[c]![c]!;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
-}
-
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
-
 /** Registers an imported own-format SAE (8 latents, threshold selection) with the given encoder. */
 function registerSae(name: string, options: { dIn?: number; layer?: number; status?: string; encoder?: (latent: number) => { w: Float32Array; b: number } | undefined } = {}): number {
-  const dIn = options.dIn ?? D;
-  const dSae = 8;
-  const config = parseSaeConfig({ architecture: 'batchtopk', dIn, dSae, k: 1, hookName: `layer_${options.layer ?? ANALYSED_LAYER}` });
-  const W_enc = new Float32Array(dIn * dSae);
-  const b_enc = new Float32Array(dSae).fill(-1e6); // latents without an encoder never fire
-  for (let j = 0; j < dSae; j++) {
-    const e = options.encoder?.(j);
-    if (!e) continue;
-    for (let i = 0; i < dIn; i++) W_enc[i * dSae + j] = e.w[i]!;
-    b_enc[j] = e.b;
-  }
-  const folder = join(dir.path, 'planted', name);
-  saveSaeCheckpoint(folder, config, { dIn, dSae, W_enc, b_enc, W_dec: new Float32Array(dSae * dIn), b_dec: new Float32Array(dIn), threshold: new Float32Array(dSae) });
-  const { lastInsertRowid } = engine.store.db
-    .prepare(
-      `INSERT INTO saes (run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, checkpoint_path, created_at, source, source_format, source_path)
-       VALUES (NULL, ?, ?, 'batchtopk', 1, ?, 0, ?, ?, '', ?, ?, 'imported', 'audiosae', ?)`,
-    )
-    .run(prepared.modelId, options.layer ?? ANALYSED_LAYER, dSae, options.status ?? 'complete', JSON.stringify(config), folder, new Date().toISOString(), folder);
-  return Number(lastInsertRowid);
+  return registerPlantedSae(engine.store.db, {
+    modelId: prepared.modelId,
+    layer: options.layer ?? ANALYSED_LAYER,
+    dIn: options.dIn ?? D,
+    dSae: 8,
+    folder: join(dir.path, 'planted', name),
+    ...(options.encoder ? { encoder: options.encoder } : {}),
+    ...(options.status ? { status: options.status } : {}),
+  });
 }
 
 let plantedId: number;
 
 test('a planted tone feature is labelled folder=tone and its top clips are all tones', async () => {
-  const { rows, clipOf } = await readRun();
+  const frames = await readRunFrames(engine.store.db, prepared.runId, ANALYSED_LAYER, D);
+  const { rows, clipOf } = frames;
   const tones = new Set(prepared.clips.tone);
-  const mean = (pick: (i: number) => boolean) => {
-    const sum = new Float32Array(D);
-    let n = 0;
-    rows.forEach((x, i) => {
-      if (!pick(i)) return;
-      n++;
-      x.forEach((v, j) => (sum[j]! += v));
-    });
-    return sum.map((v) => v / n);
-  };
-  const isTone = (r: number) => tones.has(clipOf[r]!);
-  const muT = mean(isTone);
-  const muO = mean((r) => !isTone(r));
-  // The plain mean difference fired on 4 tone frames only: frame position (Whisper's positional
-  // embedding) dominates layer 1's variance. Whitening by the within-class covariance (LDA) removes it.
-  const cov = Array.from({ length: D }, () => new Float64Array(D));
-  rows.forEach((x, r) => {
-    const mu = isTone(r) ? muT : muO;
-    for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) cov[i]![j]! += ((x[i]! - mu[i]!) * (x[j]! - mu[j]!)) / rows.length;
-  });
-  const ridge = (1e-3 * cov.reduce((t, row, i) => t + row[i]!, 0)) / D;
-  const w = solve(cov.map((row, i) => row.map((v, j) => v + (i === j ? ridge : 0))), Array.from(muT, (v, j) => v - muO[j]!));
-  const norm = Math.hypot(...w);
-  const u = Float32Array.from(w, (v) => v / norm);
+  // LDA direction: the plain mean difference fired on 4 tone frames only (tests/helpers/planted-feature.ts).
+  const { u, bias } = plantedDirection(frames, tones, D);
   const projections = rows.map((x) => dot(x, u));
-  const maxOther = Math.max(...projections.filter((_, i) => !tones.has(clipOf[i]!)));
-  // Fires (> 0) only above every non-tone frame's projection.
-  const bias = -(maxOther + 1e-3 * Math.max(1, Math.abs(maxOther)));
   const firingTones = new Set(projections.flatMap((p, i) => (p + bias > 0 ? [clipOf[i]!] : [])));
   assert.ok(projections.every((p, i) => p + bias <= 0 || tones.has(clipOf[i]!)), 'feature 0 fires on tone frames only');
   assert.ok(firingTones.size >= 4, `feature 0 fires on most tone clips (${firingTones.size})`);

@@ -16,6 +16,7 @@ import { runFixtureHub } from './fixtures-command.js';
 import { formatBytes, layerList, nonNegativeInt, positiveInt, type CliContext } from './cli-common.js';
 import { registerFeatureCommands } from './feature-commands.js';
 import { registerSaeCommands } from './sae-commands.js';
+import { registerSteerCommands } from './steer-commands.js';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -336,6 +337,7 @@ async function newestRun(client: EngineSession['client'], modelId: number | unde
 const cliContext: CliContext = { print, withEngine, finishJob };
 registerSaeCommands(program, cliContext);
 registerFeatureCommands(program, cliContext);
+registerSteerCommands(program, cliContext);
 
 const jobs = program.command('jobs').description('list and resume jobs');
 jobs

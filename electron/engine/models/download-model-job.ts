@@ -17,6 +17,18 @@ export interface DownloadModelParams {
 const CONFIG_FILES = ['config.json', 'preprocessor_config.json'];
 const ENCODER_FILE = 'onnx/encoder_model.onnx';
 
+const WHISPER_DECODER_FILE = 'onnx/decoder_model_merged.onnx';
+const WHISPER_DECODING_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json'];
+
+/**
+ * What transcribing needs besides the encoder, for a Whisper repo that has it: the merged decoder
+ * (and its external weights), tokenizer and generation config. Encoder-only repos get nothing.
+ */
+export function whisperDecoderFilesIn(repoFiles: readonly string[]): string[] {
+  if (!repoFiles.includes(WHISPER_DECODER_FILE)) return [];
+  return repoFiles.filter((f) => f === WHISPER_DECODER_FILE || f.startsWith(`${WHISPER_DECODER_FILE}_data`) || WHISPER_DECODING_FILES.includes(f));
+}
+
 /** The encoder graph and, for large models, its external weights file. */
 export function encoderFilesIn(repoFiles: readonly string[]): string[] {
   if (!repoFiles.includes(ENCODER_FILE)) {
@@ -48,7 +60,7 @@ export function downloadModelJob(
       });
       // Whisper (log-mel) or HuBERT / wav2vec2 / WavLM (waveform), from config.json's model_type.
       const config = describeEncoder(configs.snapshotDir);
-      const wanted = [...configFiles, ...encoderFiles(files, config.onnxFile)];
+      const wanted = [...configFiles, ...encoderFiles(files, config.onnxFile), ...(config.architecture === 'whisper-encoder' ? whisperDecoderFilesIn(files) : [])];
 
       const totals = new Map<string, { loaded: number; total: number }>();
       const { commit, snapshotDir } = await downloadRepoFiles(params.repoId, wanted, {

@@ -18,6 +18,11 @@ import { createAnalysisHandlers } from './analysis-handlers.js';
 import { createFeatureHandlers } from './feature-handlers.js';
 import type { RpcHandlers } from './rpc-server.js';
 import { createSaeIoHandlers } from './sae-io-handlers.js';
+import { createSteeringHandlers } from './steering-handlers.js';
+import { createEvaluationHandlers } from './evaluation-handlers.js';
+import { createLiveHandlers } from './live-handlers.js';
+import type { LiveSessions } from '../live/live-sessions.js';
+import type { SteeringRepo } from '../steering/steering-repo.js';
 
 export interface HandlerDeps {
   store: Store;
@@ -33,6 +38,10 @@ export interface HandlerDeps {
   features: FeatureService;
   /** Where SAE folders live (`<saesDir>/<id>/`); imports are copied there. */
   saesDir: string;
+  /** Feature discoveries and steering presets (steering.*). */
+  steering: SteeringRepo;
+  /** Live microphone sessions (live.*). */
+  live: LiveSessions;
   info: () => Promise<EngineInfo>;
   /** Pushes an event to every client (e.g. models.changed after a delete). */
   notify?: (event: EngineEvent) => void;
@@ -49,6 +58,9 @@ export function createHandlers(deps: HandlerDeps): RpcHandlers {
     ...createAnalysisHandlers(deps),
     ...createSaeIoHandlers(deps),
     ...createFeatureHandlers(deps),
+    ...createSteeringHandlers(deps),
+    ...createEvaluationHandlers(deps),
+    ...createLiveHandlers(deps),
     'engine.info': () => info(),
 
     'jobs.list': ({ limit }) => jobs.list(limit),

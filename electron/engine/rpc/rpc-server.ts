@@ -13,12 +13,25 @@ import {
   type RpcResult,
 } from '../../common/contract.js';
 import { AppError, toErrorShape } from '../../common/errors.js';
-import { DisposableStore, type Disposable } from '../../common/lifecycle.js';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../common/lifecycle.js';
 import type { Channel, WireMessage } from '../../common/wire.js';
 
 export interface HandlerContext {
   signal: AbortSignal;
+  /** The calling connection: per-client state (live sessions) sends to it and ends with it. */
+  client: ClientContext;
 }
+
+export interface ClientContext {
+  /** Unique per connection within this engine. */
+  readonly id: number;
+  /** Sends an event to this connection only. */
+  send(event: EngineEvent): void;
+  /** Runs when the connection closes (at once if it already has). */
+  onClose(listener: () => void): Disposable;
+}
+
+let nextClientId = 1;
 
 export type RpcHandlers = {
   [M in RpcMethod]: (params: RpcParsedParams<M>, context: HandlerContext) => Promise<RpcResult<M>> | RpcResult<M>;
@@ -56,6 +69,18 @@ export class RpcServer implements Disposable {
 class Connection implements Disposable {
   readonly #inFlight = new Map<number, AbortController>();
   readonly #store = new DisposableStore();
+  readonly #onClose = new Emitter<void>();
+  readonly client: ClientContext = {
+    id: nextClientId++,
+    send: (event) => this.send({ t: 'evt', event }),
+    onClose: (listener) => {
+      if (this.#store.isDisposed) {
+        listener();
+        return toDisposable(() => undefined);
+      }
+      return this.#onClose.event(listener);
+    },
+  };
 
   constructor(
     private readonly channel: Channel,
@@ -109,7 +134,7 @@ class Connection implements Disposable {
       throw new AppError('invalid_params', `Invalid arguments for ${method}: ${summary}`, issues);
     }
     const handler = this.handlers[method] as (p: unknown, c: HandlerContext) => unknown;
-    return await handler(parsed.data, { signal });
+    return await handler(parsed.data, { signal, client: this.client });
   }
 
   dispose(): void {
@@ -119,5 +144,7 @@ class Connection implements Disposable {
     this.#store.dispose();
     this.channel.dispose();
     this.onDispose();
+    this.#onClose.fire();
+    this.#onClose.dispose();
   }
 }

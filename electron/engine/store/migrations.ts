@@ -319,6 +319,79 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    description: 'steering: feature discoveries (non-speech vs speech scores) and steering presets',
+    sql: `
+      CREATE TABLE feature_discoveries (
+        id INTEGER PRIMARY KEY,
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        params TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        job_id INTEGER,
+        heldout_accuracy REAL
+      );
+      CREATE INDEX feature_discoveries_sae ON feature_discoveries(sae_id, id);
+      CREATE TABLE feature_discovery_scores (
+        discovery_id INTEGER NOT NULL REFERENCES feature_discoveries(id) ON DELETE CASCADE,
+        feature INTEGER NOT NULL,
+        firing_rate_pos REAL NOT NULL,
+        firing_rate_neg REAL NOT NULL,
+        mean_pos REAL NOT NULL,
+        mean_neg REAL NOT NULL,
+        auroc REAL NOT NULL,
+        probe_weight REAL NOT NULL,
+        rank INTEGER NOT NULL,
+        PRIMARY KEY (discovery_id, feature)
+      ) WITHOUT ROWID;
+      CREATE INDEX feature_discovery_scores_rank ON feature_discovery_scores(discovery_id, rank);
+      CREATE TABLE steering_presets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        features TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
+  {
+    version: 8,
+    description: 'steering evaluations: alpha sweeps (FPR on non-speech, WER on speech) and their per-clip transcripts',
+    sql: `
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'steering',
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        sae_id INTEGER NOT NULL REFERENCES saes(id) ON DELETE CASCADE,
+        layer INTEGER NOT NULL,
+        params TEXT NOT NULL,
+        eval_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','complete')),
+        clips_total INTEGER NOT NULL,
+        summary TEXT,
+        job_id INTEGER,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX evaluations_key ON evaluations(eval_key, status);
+      CREATE TABLE evaluation_results (
+        evaluation_id INTEGER NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        clip_set TEXT NOT NULL CHECK (clip_set IN ('speech','nonspeech')),
+        variant INTEGER NOT NULL,
+        alpha REAL,
+        text TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        substitutions INTEGER,
+        deletions INTEGER,
+        insertions INTEGER,
+        reference_words INTEGER,
+        PRIMARY KEY (evaluation_id, clip_id, variant)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -34,6 +34,24 @@ export const PAGES = [
     icon: 'M1.5 8h2l1.5-3 2 7 2-10 2 8 1.5-2h2M9 1.5v1',
   },
   {
+    id: 'steering',
+    label: 'Steering',
+    // A slider knob on a track.
+    icon: 'M1.5 8h13M5.5 5v6M10.5 3.5v9',
+  },
+  {
+    id: 'live',
+    label: 'Live',
+    // A microphone.
+    icon: 'M8 1.5a2 2 0 0 0-2 2v4a2 2 0 0 0 4 0v-4a2 2 0 0 0-2-2zM4 7.5a4 4 0 0 0 8 0M8 11.5v3M5.5 14.5h5',
+  },
+  {
+    id: 'evaluations',
+    label: 'Evaluations',
+    // A falling curve against a dashed baseline.
+    icon: 'M1.5 14h13M1.5 2v12M3 4.5c2 0 3 6 5.5 6.5s3.5-1 5.5-1.5M3 7.5h1.5M6 7.5h1.5M9 7.5h1.5M12 7.5h1.5',
+  },
+  {
     id: 'jobs',
     label: 'Jobs',
     // A clock.
