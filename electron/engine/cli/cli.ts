@@ -310,13 +310,14 @@ program
   })
   .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 1000)
   .option('--metrics-every <n>', 'steps between metrics', positiveInt, 50)
-  .action((options: { run?: number; model?: number; dataset?: number; layers: number[] | 'all'; seeds: number; arch: string; k: number; expansion: number; steps: number; batchSize: number; lr?: number; checkpointEvery: number; metricsEvery: number }) =>
+  .addOption(new Option('--device <device>', 'execution device (falls back to the CPU, saying why)').choices(['cpu', 'cuda', 'dml', 'coreml']))
+  .action((options: { run?: number; model?: number; dataset?: number; layers: number[] | 'all'; seeds: number; arch: string; k: number; expansion: number; steps: number; batchSize: number; lr?: number; checkpointEvery: number; metricsEvery: number; device?: 'cpu' | 'cuda' | 'dml' | 'coreml' }) =>
     withEngine(async ({ client }) => {
       const runId = options.run ?? (await newestRun(client, options.model, options.dataset));
       const layers = options.layers;
       const architectures = options.arch.split(',').map((a) => a.trim()) as ('topk' | 'batchtopk')[];
       const seeds = Array.from({ length: options.seeds }, (_, i) => i);
-      const { jobId } = await client.call('saes.train', { runId, layers, seeds, architectures, k: options.k, expansion: options.expansion, steps: options.steps, batchSize: options.batchSize, lr: options.lr, checkpointEvery: options.checkpointEvery, metricsEvery: options.metricsEvery });
+      const { jobId } = await client.call('saes.train', { runId, layers, seeds, architectures, k: options.k, expansion: options.expansion, steps: options.steps, batchSize: options.batchSize, lr: options.lr, checkpointEvery: options.checkpointEvery, metricsEvery: options.metricsEvery, device: options.device });
       const job = await followJob(client, jobId);
       finishJob(job, () => {
         const r = job.result as { saeIds: number[] };
