@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wavefilePackage from 'wavefile';
+import { SeededRandom } from '../../native-models/common/seeded-random.js';
 
 const { WaveFile } = wavefilePackage;
 
@@ -15,16 +16,6 @@ export interface GeneratedClip {
   durationSec: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function tone(frequency: number, durationSec: number, sampleRate: number, amplitude = 0.5): Float64Array {
   const out = new Float64Array(Math.round(durationSec * sampleRate));
@@ -33,7 +24,8 @@ export function tone(frequency: number, durationSec: number, sampleRate: number,
 }
 
 export function whiteNoise(durationSec: number, sampleRate: number, seed: number, amplitude = 0.3): Float64Array {
-  const random = mulberry32(seed);
+  const generator = new SeededRandom(seed);
+  const random = (): number => generator.uniform();
   const out = new Float64Array(Math.round(durationSec * sampleRate));
   for (let i = 0; i < out.length; i++) out[i] = amplitude * (random() * 2 - 1);
   return out;

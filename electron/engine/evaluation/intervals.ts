@@ -4,6 +4,7 @@
  * whole and the ratio recomputed).
  */
 import { editCount, type WordErrors } from './word-errors.js';
+import { SeededRandom } from '../../../native-models/common/seeded-random.js';
 
 export const Z_95 = 1.959963984540054;
 
@@ -21,18 +22,6 @@ export function wilsonInterval(successes: number, n: number, z = Z_95): Interval
   const center = (p + z2 / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
   return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
-}
-
-/** Mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The q-quantile of sorted values, linearly interpolated (numpy's default). */
@@ -59,7 +48,8 @@ export function bootstrapWerInterval(clips: readonly WordErrors[], options: Boot
   if (n === 0 || clips.every((c) => c.referenceWords === 0)) return null;
   const edits = clips.map(editCount);
   const words = clips.map((c) => c.referenceWords);
-  const random = seededRandom(options.seed ?? 0);
+  const generator = new SeededRandom(options.seed ?? 0);
+  const random = (): number => generator.uniform();
   const values: number[] = [];
   for (let r = 0; r < resamples; r++) {
     let e = 0;
