@@ -101,6 +101,31 @@ export class SteeredWhisperEncoder {
     return { original, steered, layerOriginal, layerSteered, meanCodes };
   }
 
+  /**
+   * One encoder pass, many steering strengths: `features` [1, nMels, frames] -> [1 + scales.length,
+   * T, d], row 0 the original encoder output and row i the output steered with scales[i - 1]. The
+   * encoder's remaining blocks run once on all spliced h' as one batch.
+   */
+  async encodeSweep(features: Float32Tensor, scales: readonly Float32Array[]): Promise<Float32Tensor> {
+    if (features.dims[0] !== 1) throw new AppError('internal', 'A steering sweep takes one window at a time.');
+    const taps = await this.#encoder.encode(features, [this.layer, 'final']);
+    const original = taps.get('final')!;
+    const h = taps.get(this.layer)!;
+    const [, frames, d] = original.dims as [number, number, number];
+    const rowSize = frames * d;
+    const spliced = new Float32Array(scales.length * rowSize);
+    for (let i = 0; i < scales.length; i++) spliced.set((await this.#splice.run(h, scales[i]!)).spliced.data, i * rowSize);
+    let steered: Float32Array = spliced;
+    if (this.#tail !== undefined && scales.length > 0) {
+      const out = await this.#tail.run({ [this.#tail.inputNames[0]!]: { dims: [scales.length, frames, d], data: spliced } });
+      steered = out[this.#tail.outputNames[0]!]!.data;
+    }
+    const all = new Float32Array((1 + scales.length) * rowSize);
+    all.set(original.data);
+    all.set(steered, rowSize);
+    return { dims: [1 + scales.length, frames, d], data: all };
+  }
+
   async dispose(): Promise<void> {
     await this.#encoder.dispose();
     await this.#splice.dispose();
@@ -130,4 +155,9 @@ export async function transcribeOriginalAndSteered(
   both.set(steered.data, original.data.length);
   const { sequences } = await decoder.decode({ dims: [2 * batch, original.dims[1]!, original.dims[2]!], data: both }, options);
   return { original: sequences.slice(0, batch), steered: sequences.slice(batch), encoding };
+}
+
+/** Original and every scale's transcript of one window: one encoder pass, one batched decode (row 0 original). */
+export async function transcribeSweep(encoder: SteeredWhisperEncoder, decoder: WhisperDecoder, features: Float32Tensor, scales: readonly Float32Array[], options: DecodeOptions = {}): Promise<DecodedSequence[]> {
+  return (await decoder.decode(await encoder.encodeSweep(features, scales), options)).sequences;
 }

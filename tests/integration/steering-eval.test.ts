@@ -15,7 +15,7 @@ import type { EvaluationDetail } from '../../electron/common/contract.js';
 import { RpcClient } from '../../electron/common/rpc-client.js';
 import { decodeAudioRange } from '../../electron/engine/audio/decode.js';
 import { Engine } from '../../electron/engine/engine.js';
-import { SweepEncoder } from '../../electron/engine/evaluation/sweep-encoder.js';
+import { SteeredWhisperEncoder } from '../../native-models/steering/steered-whisper-encoder.js';
 import { normalizedWords } from '../../electron/engine/evaluation/text-normalizer.js';
 import { parseCsv } from '../../electron/engine/features/csv.js';
 import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
@@ -106,12 +106,12 @@ test('the sweep encoder: s = 1 reproduces the original output, a non-trivial s c
   const sae = engine.store.db.prepare('SELECT checkpoint_path AS path FROM saes WHERE id = ?').get(saeId) as { path: string };
   const { config, weights } = await loadSaeCheckpoint(sae.path);
   const selection = inferenceSelectionFor(saeArchitecture(config.architecture).inferenceSelection, config.k);
-  const encoder = await SweepEncoder.load(snapshotDir, { layer: LAST_LAYER, sae: weights, selection });
+  const encoder = await SteeredWhisperEncoder.load(snapshotDir, { layer: LAST_LAYER, sae: weights, selection });
   const frontend = await WhisperLogMel.create({ nMels: encoder.config.nMels as 80 | 128 });
   try {
     const features = await frontend.compute(Float32Array.from(whiteNoise(1, 16000, 3)));
     const all = Array.from({ length: weights.dSae }, (_, i) => i);
-    const out = await encoder.encode(features, [new Float32Array(weights.dSae).fill(1), steeringScale(weights.dSae, all, -3)]);
+    const out = await encoder.encodeSweep(features, [new Float32Array(weights.dSae).fill(1), steeringScale(weights.dSae, all, -3)]);
     const row = out.data.length / 3;
     let identity = 0;
     let steered = 0;

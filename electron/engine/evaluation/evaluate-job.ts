@@ -18,7 +18,7 @@ import type { JobDefinition } from '../jobs/job-manager.js';
 import { resolveEvaluation, type EvaluateParams, type EvaluationDeps } from './evaluation-input.js';
 import type { NewClipResult } from './evaluations-repo.js';
 import { summarizeSweep } from './sweep-summary.js';
-import { SweepEncoder, transcribeSweep } from './sweep-encoder.js';
+import { SteeredWhisperEncoder, transcribeSweep } from '../../../native-models/steering/steered-whisper-encoder.js';
 import { normalizeTranscript, normalizedWords } from './text-normalizer.js';
 import { wordErrors } from './word-errors.js';
 
@@ -70,7 +70,7 @@ export function evaluateJob(deps: EvaluationDeps, options: EvaluateJobOptions = 
       const selection = inferenceSelectionFor(saeArchitecture(config.architecture).inferenceSelection, config.k);
       const disposers: Array<() => Promise<void>> = [];
       try {
-        const encoder = await SweepEncoder.load(model.snapshotDir, { layer: spec.layer, sae: weights, selection, device: options.device });
+        const encoder = await SteeredWhisperEncoder.load(model.snapshotDir, { layer: spec.layer, sae: weights, selection, device: options.device });
         disposers.push(() => encoder.dispose());
         const decoder = await WhisperDecoder.load(model.snapshotDir, { device: options.device });
         disposers.push(() => decoder.dispose());
