@@ -10,9 +10,12 @@ import { selectionThreshold } from './training-graph.js';
 
 export type InferenceSelection = { kind: 'row_topk'; k: number } | { kind: 'threshold' };
 
-export function buildInferenceGraph(dIn: number, dSae: number, selection: InferenceSelection): Uint8Array {
-  const g = new GraphBuilder('sae_inference');
-  const x = g.input('x', ['batch', dIn]);
+/**
+ * Declares the SAE weight inputs (W_enc, b_enc, W_dec, b_dec; `threshold` for threshold selection)
+ * and computes the codes of `x` [rows, dIn]; the codes tensor is named `codesName` when given.
+ * Shared by the inference graph and the steering splice.
+ */
+export function saeCodes(g: GraphBuilder, x: string, dIn: number, dSae: number, selection: InferenceSelection, codesName?: string): { codes: string; wDec: string; bDec: string } {
   const wEnc = g.input('W_enc', [dIn, dSae]);
   const bEnc = g.input('b_enc', [dSae]);
   const wDec = g.input('W_dec', [dSae, dIn]);
@@ -21,13 +24,21 @@ export function buildInferenceGraph(dIn: number, dSae: number, selection: Infere
   const pre = g.op('Add', [g.op('MatMul', [g.op('Sub', [x, bDec]), wEnc]), bEnc]);
   let mask: string;
   if (selection.kind === 'row_topk') {
-    const batch = g.op('Gather', [g.op('Shape', [x]), g.int64s('index_0', [0], [])], { axis: 0 });
-    mask = g.op('And', [g.op('Greater', [pre, zero]), g.op('GreaterOrEqual', [pre, selectionThreshold(g, pre, selection.k, 'row_topk', batch, 'select')])]);
+    const rows = g.op('Gather', [g.op('Shape', [x]), g.int64s('index_0', [0], [])], { axis: 0 });
+    mask = g.op('And', [g.op('Greater', [pre, zero]), g.op('GreaterOrEqual', [pre, selectionThreshold(g, pre, selection.k, 'row_topk', rows, 'select')])]);
   } else {
     const threshold = g.input('threshold', [dSae]);
     mask = g.op('Greater', [pre, g.op('Max', [threshold, zero])]);
   }
-  g.node('Mul', [pre, g.op('Cast', [mask], { to: intAttr(1) })], ['codes']);
+  const inputs = [pre, g.op('Cast', [mask], { to: intAttr(1) })];
+  const codes = codesName === undefined ? g.op('Mul', inputs) : (g.node('Mul', inputs, [codesName]), codesName);
+  return { codes, wDec, bDec };
+}
+
+export function buildInferenceGraph(dIn: number, dSae: number, selection: InferenceSelection): Uint8Array {
+  const g = new GraphBuilder('sae_inference');
+  const x = g.input('x', ['batch', dIn]);
+  const { wDec, bDec } = saeCodes(g, x, dIn, dSae, selection, 'codes');
   g.node('Add', [g.op('MatMul', ['codes', wDec]), bDec], ['reconstruction']);
   g.output('codes');
   g.output('reconstruction');

@@ -6,30 +6,15 @@
  */
 import { AppError } from '../../electron/common/errors.js';
 import { createSession, type ExecutionDevice, type Float32Tensor, type OnnxSession } from '../onnx/runtime.js';
-import { GraphBuilder, intAttr } from '../onnx/graph-builder.js';
-import type { InferenceSelection } from '../sae/inference-graph.js';
+import { GraphBuilder } from '../onnx/graph-builder.js';
+import { saeCodes, type InferenceSelection } from '../sae/inference-graph.js';
 import type { SaeWeights } from '../sae/sae-weights.js';
-import { selectionThreshold } from '../sae/training-graph.js';
 
 export function buildSpliceGraph(dIn: number, dSae: number, selection: InferenceSelection): Uint8Array {
   const g = new GraphBuilder('sae_splice');
   const h = g.input('h', ['rows', dIn]);
   const scale = g.input('scale', [dSae]);
-  const wEnc = g.input('W_enc', [dIn, dSae]);
-  const bEnc = g.input('b_enc', [dSae]);
-  const wDec = g.input('W_dec', [dSae, dIn]);
-  const bDec = g.input('b_dec', [dIn]);
-  const zero = g.floats('zero', [0], []);
-  const pre = g.op('Add', [g.op('MatMul', [g.op('Sub', [h, bDec]), wEnc]), bEnc]);
-  let mask: string;
-  if (selection.kind === 'row_topk') {
-    const rows = g.op('Gather', [g.op('Shape', [h]), g.int64s('index_0', [0], [])], { axis: 0 });
-    mask = g.op('And', [g.op('Greater', [pre, zero]), g.op('GreaterOrEqual', [pre, selectionThreshold(g, pre, selection.k, 'row_topk', rows, 'select')])]);
-  } else {
-    const threshold = g.input('threshold', [dSae]);
-    mask = g.op('Greater', [pre, g.op('Max', [threshold, zero])]);
-  }
-  const codes = g.op('Mul', [pre, g.op('Cast', [mask], { to: intAttr(1) })]);
+  const { codes, wDec } = saeCodes(g, h, dIn, dSae, selection);
   const change = g.op('Mul', [codes, g.op('Sub', [scale, g.floats('one', [1], [])])]);
   g.node('Add', [h, g.op('MatMul', [change, wDec])], ['spliced']);
   g.node('ReduceMean', [codes], ['mean_codes'], { axes: [0], keepdims: 0 });
