@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { JobSnapshot } from './jobs.js';
+import { PAPER_EVAL_KINDS, paperEvalRequest, type PaperEvaluationDetail, type PaperEvaluationSummary } from './paper-evals/index.js';
 
 const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const noParams = z.object({}).strict();
@@ -465,6 +466,19 @@ export const rpcMethods = {
   'steering.evaluation': { params: z.object({ id: rowId }).strict() },
   /** The evaluation as CSV text (RFC 4180): the summary table, then one row per clip and variant. */
   'steering.evaluationCsv': { params: z.object({ id: rowId }).strict() },
+
+  /**
+   * Starts one of the paper's evaluations (job `evals.run`; electron/engine/paper-evals/): the
+   * request is checked (SAEs, runs, labels, files) before the job is queued.
+   */
+  'evals.start': { params: paperEvalRequest },
+  /** Stored paper evaluations, newest first (optionally one kind's). */
+  'evals.list': { params: z.object({ kind: z.enum(PAPER_EVAL_KINDS).optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict() },
+  /** One evaluation with its result and tables. */
+  'evals.get': { params: z.object({ id: rowId }).strict() },
+  /** The evaluation's tables as CSV text (RFC 4180), one block per table. */
+  'evals.csv': { params: z.object({ id: rowId }).strict() },
+  'evals.delete': { params: z.object({ id: rowId }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -1016,6 +1030,11 @@ export interface RpcResults {
   'steering.evaluations': EvaluationSummary[];
   'steering.evaluation': EvaluationDetail;
   'steering.evaluationCsv': { filename: string; csv: string };
+  'evals.start': JobRef;
+  'evals.list': PaperEvaluationSummary[];
+  'evals.get': PaperEvaluationDetail;
+  'evals.csv': { filename: string; csv: string };
+  'evals.delete': { deleted: boolean };
 }
 
 /** Pushed by the engine to every connected client. */

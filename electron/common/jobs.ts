@@ -4,7 +4,7 @@ export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
 
-export type JobKind = 'datasets.import' | 'models.download' | 'activations.extract' | 'saes.train' | 'saes.analyze' | 'steering.discover' | 'steering.evaluate';
+export type JobKind = 'datasets.import' | 'models.download' | 'activations.extract' | 'saes.train' | 'saes.analyze' | 'steering.discover' | 'steering.evaluate' | 'evals.run';
 
 export interface JobProgress {
   /** Units of work finished so far (files, bytes, steps). Never decreases. */

@@ -28,6 +28,8 @@ import { SaesRepo } from './training/saes-repo.js';
 import { discoverJob } from './steering/discover-job.js';
 import { SteeringRepo } from './steering/steering-repo.js';
 import { evaluateJob } from './evaluation/evaluate-job.js';
+import { PaperEvalsRepo } from './paper-evals/paper-evals-repo.js';
+import { paperEvalJob } from './paper-evals/run-job.js';
 import { EvaluationsRepo } from './evaluation/evaluations-repo.js';
 import { LiveSessions } from './live/live-sessions.js';
 import { trainSaesJob, type TrainingOptions } from './training/train-job.js';
@@ -113,6 +115,7 @@ export class Engine implements Disposable {
     const steering = new SteeringRepo(this.store.db);
     this.jobs.register('steering.discover', discoverJob({ activations, saes, steering }, options.analysis ?? {}));
     this.jobs.register('steering.evaluate', evaluateJob({ models: this.store.models, saes, datasets: this.store.datasets, evaluations: new EvaluationsRepo(this.store.db), steering }, { device: options.analysis?.device }));
+    this.jobs.register('evals.run', paperEvalJob({ store: this.store, db: this.store.db, activations, saes }, new PaperEvalsRepo(this.store.db), { device: options.analysis?.device, batchRows: options.analysis?.batchRows }));
 
     const features = new FeatureService({ db: this.store.db, saes, analyses, activations, models: this.store.models, notify: (event) => this.broadcast(event) });
     this.#features = features;

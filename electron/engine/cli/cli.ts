@@ -17,6 +17,7 @@ import { formatBytes, layerList, nonNegativeInt, positiveInt, type CliContext } 
 import { registerFeatureCommands } from './feature-commands.js';
 import { registerSaeCommands } from './sae-commands.js';
 import { registerSteerCommands } from './steer-commands.js';
+import { registerEvaluateCommands } from './evaluate-commands.js';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -339,6 +340,7 @@ const cliContext: CliContext = { print, withEngine, finishJob };
 registerSaeCommands(program, cliContext);
 registerFeatureCommands(program, cliContext);
 registerSteerCommands(program, cliContext);
+registerEvaluateCommands(program, cliContext);
 
 const jobs = program.command('jobs').description('list and resume jobs');
 jobs

@@ -21,6 +21,7 @@ import { createSaeIoHandlers } from './sae-io-handlers.js';
 import { createSteeringHandlers } from './steering-handlers.js';
 import { createEvaluationHandlers } from './evaluation-handlers.js';
 import { createLiveHandlers } from './live-handlers.js';
+import { createPaperEvalHandlers } from './paper-eval-handlers.js';
 import type { LiveSessions } from '../live/live-sessions.js';
 import type { SteeringRepo } from '../steering/steering-repo.js';
 
@@ -61,6 +62,7 @@ export function createHandlers(deps: HandlerDeps): RpcHandlers {
     ...createSteeringHandlers(deps),
     ...createEvaluationHandlers(deps),
     ...createLiveHandlers(deps),
+    ...createPaperEvalHandlers(deps),
     'engine.info': () => info(),
 
     'jobs.list': ({ limit }) => jobs.list(limit),

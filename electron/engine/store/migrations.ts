@@ -392,6 +392,38 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    description: "the paper's evaluations (stability, probing, phonemes, domains, EEG) and forced alignments of clips",
+    sql: `
+      CREATE TABLE paper_evaluations (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        params TEXT NOT NULL,
+        eval_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','complete','failed')),
+        result TEXT,
+        summary TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        job_id INTEGER,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX paper_evaluations_kind ON paper_evaluations(kind, id);
+      CREATE INDEX paper_evaluations_key ON paper_evaluations(eval_key, status);
+      CREATE TABLE clip_alignments (
+        clip_id INTEGER NOT NULL REFERENCES clips(id) ON DELETE CASCADE,
+        tier TEXT NOT NULL,
+        start_sec REAL NOT NULL,
+        end_sec REAL NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL,
+        PRIMARY KEY (clip_id, tier, start_sec)
+      ) WITHOUT ROWID;
+      CREATE INDEX clip_alignments_tier ON clip_alignments(tier, label);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database): number {
