@@ -36,6 +36,31 @@ export function nodeGypArgs({ electronVersion, arch = process.arch, headersDir, 
   ];
 }
 
+/**
+ * The Node ABI (NODE_MODULE_VERSION) a native addon was compiled for, from its exported
+ * `node_register_module_v<N>` symbol; undefined for N-API-only addons.
+ */
+export function moduleAbiOf(binary) {
+  const match = /node_register_module_v(\d+)/.exec(binary.toString('latin1'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Electron's NODE_MODULE_VERSION (from node-abi's registry). */
+export function electronModuleAbi(electronVersion) {
+  const nodeAbi = createRequire(import.meta.url)('node-abi');
+  return Number(nodeAbi.getAbi(electronVersion, 'electron'));
+}
+
+/**
+ * node-gyp's environment: npm passes its config as npm_config_* variables, and a `nodedir` there
+ * (e.g. `/usr` on distributions whose Node ships headers) makes node-gyp build against those Node
+ * headers instead of Electron's, producing an addon Electron refuses to load.
+ */
+export function nodeGypEnv(env) {
+  const inherited = /^npm_config_(nodedir|target|runtime|disturl|dist_url|arch|target_arch|build_from_source)$/i;
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !inherited.test(key)));
+}
+
 /** What native/electron/build-info.json records, to tell a stale build from a current one. */
 export function buildInfo({ electronVersion, betterSqlite3Version, platform = process.platform, arch = process.arch }) {
   return { electronVersion, betterSqlite3Version, platform, arch };
@@ -111,7 +136,7 @@ export function main(root = PROJECT_ROOT) {
       headersDir: process.env.AUDIOSAE_ELECTRON_HEADERS_DIR || undefined,
     });
     process.stdout.write(`Building better-sqlite3 ${expected.betterSqlite3Version} for Electron ${expected.electronVersion} (${expected.platform}-${expected.arch})...\n`);
-    const result = spawnSync(process.execPath, [nodeGyp, ...args], { cwd: copy, stdio: 'inherit' });
+    const result = spawnSync(process.execPath, [nodeGyp, ...args], { cwd: copy, stdio: 'inherit', env: nodeGypEnv(process.env) });
     if (result.status !== 0) {
       fail(
         'node-gyp could not build better-sqlite3 for Electron.\n' +
@@ -122,6 +147,14 @@ export function main(root = PROJECT_ROOT) {
     }
     const built = path.join(copy, 'build', 'Release', SQLITE_BINARY_NAME);
     if (!existsSync(built)) fail(`node-gyp finished but ${built} is missing.`);
+    const abi = moduleAbiOf(readFileSync(built));
+    const wanted = electronModuleAbi(expected.electronVersion);
+    if (abi !== wanted) {
+      fail(
+        `The build of better-sqlite3 is for Node ABI ${abi ?? 'unknown'}, but Electron ${expected.electronVersion} needs ABI ${wanted}: ` +
+          'node-gyp used other headers than Electron\'s (check `npm config get nodedir` and AUDIOSAE_ELECTRON_HEADERS_DIR). Nothing was written.',
+      );
+    }
     const target = path.join(root, NATIVE_ELECTRON_DIR);
     mkdirSync(target, { recursive: true });
     copyFileSync(built, path.join(target, SQLITE_BINARY_NAME));

@@ -101,6 +101,7 @@ export function importFolderJob(
         failedCount++;
         if (firstFailures.length < FAILURES_IN_RESULT) firstFailures.push({ path, reason });
       };
+      for (const refused of reader.refused ?? []) fail(refused.path, refused.reason);
 
       for (const [index, file] of files.entries()) {
         throwIfCancelled();

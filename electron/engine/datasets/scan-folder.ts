@@ -1,5 +1,5 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { AppError } from '../../common/errors.js';
 import { AUDIO_EXTENSIONS, formatOfPath } from '../audio/formats.js';
 
@@ -32,13 +32,22 @@ function linkProblem(error: NodeJS.ErrnoException): string {
   return `Unreadable symlink (${error.code ?? error.message}).`;
 }
 
+/** Whether `file` lies strictly inside `root` (both already absolute and resolved). */
+export function isPathInside(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  if (rel === '' || isAbsolute(rel)) return false;
+  return rel !== '..' && !rel.startsWith(`..${sep}`);
+}
+
 /**
- * Audio files below `root`, sorted by relative path. Symlinked files are followed (a loop or a
- * dangling link is reported as a problem); symlinked folders are not, so a folder loop cannot
- * make the scan endless. Unreadable sub-folders are reported as problems too.
+ * Audio files below `root`, sorted by relative path. Symlinked files are followed only when
+ * their real path lies inside the folder (a link out of it, a loop or a dangling link is
+ * reported as a problem, never read); symlinked folders are not followed, so a folder loop
+ * cannot make the scan endless. Unreadable sub-folders are reported as problems too.
  */
 export async function scanAudioFiles(root: string, signal?: AbortSignal): Promise<ScannedFile[]> {
   const found: ScannedFile[] = [];
+  let realRoot: string | undefined;
   const pending = [root];
   while (pending.length > 0) {
     signal?.throwIfAborted();
@@ -66,8 +75,13 @@ export async function scanAudioFiles(root: string, signal?: AbortSignal): Promis
       const file: ScannedFile = { path, relativePath: relative(root, path), supported: true };
       if (entry.isSymbolicLink()) {
         try {
-          const target = await stat(path);
-          if (!target.isFile()) continue;
+          const target = await realpath(path);
+          if (!(await stat(target)).isFile()) continue;
+          realRoot ??= await realpath(root);
+          if (!isPathInside(realRoot, target)) {
+            file.supported = false;
+            file.problem = `Symlink to a file outside the chosen folder (${target}): not imported; only files inside the folder are read.`;
+          }
         } catch (error) {
           file.supported = false;
           file.problem = linkProblem(error as NodeJS.ErrnoException);

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, isAbsolute, join, normalize, relative as relativeTo, sep } from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,10 +31,19 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
 
+/** Whether `file` lies strictly inside `root` (both real, absolute paths). */
+function isInside(root: string, file: string): boolean {
+  const rel = relativeTo(root, file);
+  return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
+}
+
+/** Serves a file of `root`; a symlink whose real path leaves `root` is not served. */
 export async function serveStatic(root: string, urlPath: string, response: ServerResponse): Promise<boolean> {
-  const file = resolveInside(root, urlPath);
-  if (!file) return false;
+  const lexical = resolveInside(root, urlPath);
+  if (!lexical) return false;
   try {
+    const [realRoot, file] = await Promise.all([realpath(root), realpath(lexical)]);
+    if (!isInside(realRoot, file)) return false;
     const info = await stat(file);
     if (!info.isFile()) return false;
     response.writeHead(200, {

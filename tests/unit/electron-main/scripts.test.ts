@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -17,6 +17,9 @@ interface RebuildScript {
   isNativeBuildCurrent(root: string, expected: Record<string, string | undefined>): boolean;
   buildInfo(options: { electronVersion: string; betterSqlite3Version: string; platform?: string; arch?: string }): Record<string, string>;
   beforePack(context: { electronPlatformName: string; arch: number | string }, root?: string): Promise<void>;
+  moduleAbiOf(binary: Buffer): number | undefined;
+  electronModuleAbi(electronVersion: string): number;
+  nodeGypEnv(env: Record<string, string | undefined>): Record<string, string | undefined>;
 }
 
 const scriptUrl = (name: string) => new URL(`../../../scripts/${name}`, import.meta.url).href;
@@ -91,6 +94,24 @@ describe('rebuild-native-for-electron', () => {
     ]);
     assert.ok(rebuild.nodeGypArgs({ electronVersion: '45.5.0', headersDir: '/h' }).includes('--nodedir=/h'));
     assert.throws(() => rebuild.nodeGypArgs({ electronVersion: 'latest' }), /Not an Electron version/);
+  });
+
+  it("reads a native addon's Node ABI: node_modules' better-sqlite3 is built for this Node", () => {
+    const nodeBuild = readFileSync(path.join(import.meta.dirname, '..', '..', '..', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
+    assert.equal(rebuild.moduleAbiOf(nodeBuild), Number(process.versions.modules));
+    assert.equal(rebuild.moduleAbiOf(Buffer.from('\0node_register_module_v150\0')), 150);
+    assert.equal(rebuild.moduleAbiOf(Buffer.from('napi_register_module_v1')), undefined);
+  });
+
+  it("knows Electron's ABI, which differs from Node's, so a build against Node's headers is caught", () => {
+    const electronAbi = rebuild.electronModuleAbi('45.5.0');
+    assert.ok(electronAbi > 0);
+    assert.notEqual(electronAbi, Number(process.versions.modules));
+  });
+
+  it("hides npm's nodedir/target config from node-gyp (it would build against Node's headers)", () => {
+    const env = rebuild.nodeGypEnv({ PATH: '/bin', npm_config_nodedir: '/usr', NPM_CONFIG_TARGET: '20.0.0', npm_config_cache: '/c' });
+    assert.deepEqual(env, { PATH: '/bin', npm_config_cache: '/c' });
   });
 
   it('knows a current native/electron build from a stale or missing one', () => {

@@ -3,7 +3,7 @@
  * `.csv` there) with the columns `path,label[,text]` (path relative to the folder) gives each
  * file a label and a transcript. Files in sub-folders also get the label `folder`.
  */
-import { join, sep } from 'node:path';
+import { basename, join, posix, resolve, sep, win32 } from 'node:path';
 import { parseTable } from './csv.js';
 import { addLabel, type LayoutImporter } from './types.js';
 import { exists, listDir, parts, readText } from './util.js';
@@ -18,16 +18,35 @@ function normalise(path: string): string {
   return path.replace(/[\\/]+/g, '/').replace(/^\.\//, '');
 }
 
+/** Whether a CSV path names a file outside the folder: absolute (any OS) or climbing out with `..`. */
+function leavesFolder(path: string): boolean {
+  if (posix.isAbsolute(path) || win32.isAbsolute(path)) return true;
+  const normal = posix.normalize(normalise(path));
+  return normal === '..' || normal.startsWith('../');
+}
+
 export const genericLayout: LayoutImporter = {
   name: 'generic',
   detect: async () => true,
   async open(root) {
     const csv = await findCsv(root);
     const rows = new Map<string, Record<string, string>>();
+    const refused: { path: string; reason: string }[] = [];
     if (csv) {
-      for (const row of parseTable((await readText(csv)) ?? '')) if (row.path) rows.set(normalise(row.path), row);
+      for (const row of parseTable((await readText(csv)) ?? '')) {
+        if (!row.path) continue;
+        if (leavesFolder(row.path)) {
+          refused.push({
+            path: resolve(root, row.path),
+            reason: `${basename(csv)} names a file outside the imported folder ("${row.path}"): not imported; only files inside the folder are read.`,
+          });
+          continue;
+        }
+        rows.set(normalise(row.path), row);
+      }
     }
     return {
+      refused,
       async describe(relativePath) {
         const labels: Record<string, string[]> = {};
         const p = parts(relativePath);

@@ -12,6 +12,11 @@ export interface ClipMetadata {
 export interface LayoutReader {
   /** `relativePath` is relative to the imported folder, with the platform's separators. */
   describe(relativePath: string): Promise<ClipMetadata>;
+  /**
+   * Files the layout's metadata names outside the imported folder (`../x.wav`, an absolute
+   * path): never read, only reported in the import report with the reason.
+   */
+  readonly refused?: readonly { path: string; reason: string }[];
 }
 
 export interface LayoutImporter {
