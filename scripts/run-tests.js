@@ -2,7 +2,7 @@
 // `npm test`: type check, lint, build, then every test file (unit, integration, e2e) under
 // node's test runner. Ends with one line "N passed, N failed" and a non-zero exit on failure.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,7 @@ function testFiles(dirs) {
     .flatMap((dir) => {
       const full = join(root, dir);
       if (full.endsWith('.ts')) return [full];
+      if (!existsSync(full)) return [];
       return readdirSync(full, { recursive: true })
         .map((f) => join(full, String(f)))
         .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'));
@@ -44,7 +45,7 @@ if (only.length === 0) {
   step('build', 'npm', ['run', 'build']);
 }
 
-const files = testFiles(only.length > 0 ? only : ['tests/unit', 'tests/integration', 'tests/e2e']);
+const files = testFiles(only.length > 0 ? only : ['tests/unit', 'tests/integration', 'tests/security', 'tests/bad-input', 'tests/crash', 'tests/e2e']);
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const tapFile = join(root, 'test-results', 'tests.tap');
 const t0 = Date.now();

@@ -54,7 +54,7 @@ test('model pull, model list, models catalog and models delete --files', async (
 
   const deleted = await audiosae('models', 'delete', '1', '--files');
   assert.equal(deleted.code, 0, deleted.stderr);
-  assert.match(deleted.stdout, /Deleted model 1\.\nFreed [\d.]+ KB in the HF cache\./, `delete reports what it freed: ${deleted.stdout}`);
+  assert.match(deleted.stdout, /Deleted model 1\.\nFreed [\d.]+ [KM]B in the HF cache\./, `delete reports what it freed: ${deleted.stdout}`);
   assert.ok(!existsSync(list[0]!.snapshotDir), 'the snapshot is gone');
   const missing = await audiosae('models', 'delete', '1');
   assert.notEqual(missing.code, 0, 'deleting again fails');

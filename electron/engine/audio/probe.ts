@@ -22,6 +22,15 @@ export interface AudioProbe {
   sizeBytes: number;
 }
 
+/** The first 0.5 s decodes (or the file is corrupt) and holds only finite samples (float WAVs can hold NaN). */
+async function checkFirstBlock(path: string): Promise<void> {
+  for await (const chunk of decodeAudioChunks(path, { durationSec: 0.5, chunkSec: 0.5 })) {
+    const bad = chunk.samples.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new AppError('bad_input', `The audio holds non-finite samples (NaN or infinity, first at sample ${bad}): ${path}. Re-export it from the source.`);
+    if (chunk.samples.length > 0) break;
+  }
+}
+
 export async function probeAudio(path: string, options: { verifyDecode?: boolean } = {}): Promise<AudioProbe> {
   const format = formatOfPath(path);
   if (!format) throw new AppError('bad_input', `Unsupported audio format: ${path}`);
@@ -32,6 +41,7 @@ export async function probeAudio(path: string, options: { verifyDecode?: boolean
     if (sizeBytes === 0) throw new AppError('bad_input', `Zero-length file: ${path}`);
     if (format === 'wav') {
       const layout = await readWavLayout(handle, sizeBytes, path);
+      if (layout.float && options.verifyDecode !== false) await checkFirstBlock(path);
       return {
         format,
         sampleRate: layout.sampleRate,
@@ -63,10 +73,7 @@ export async function probeAudio(path: string, options: { verifyDecode?: boolean
     throw new AppError('bad_input', `Corrupt ${format} file (no audio stream found): ${path}`);
   }
   if (options.verifyDecode !== false) {
-    // One block decodes, or the file is corrupt.
-    for await (const chunk of decodeAudioChunks(path, { durationSec: 0.5, chunkSec: 0.5 })) {
-      if (chunk.samples.length > 0) break;
-    }
+    await checkFirstBlock(path);
   }
   return {
     format,

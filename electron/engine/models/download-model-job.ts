@@ -8,6 +8,8 @@ import { downloadRepoFiles, fetchRepoInfo, snapshotSizeBytes, type HubOptions } 
 import { describeEncoder, encoderFiles } from '../../../native-models/encoders/encoder-descriptor.js';
 import type { JobDefinition } from '../jobs/job-manager.js';
 import type { ModelsRepo } from '../store/models-repo.js';
+import { writeTappedModel } from '../../../native-models/onnx/layer-taps.js';
+import { join } from 'node:path';
 
 export interface DownloadModelParams {
   repoId: string;
@@ -81,6 +83,12 @@ export function downloadModelJob(
           progress({ done: loaded, total: sum || null, unit: 'bytes', message: p.file });
         },
       });
+      // A repo whose graph is not a transformer audio encoder (or is cut short) is refused before
+      // it is registered; the tapped graph written here is the one extraction reuses.
+      const { plan } = writeTappedModel(join(snapshotDir, ...config.onnxFile.split('/')));
+      if (plan.layers.length !== config.layers + 1) {
+        throw new AppError('bad_input', `${params.repoId}: config.json says ${config.layers} layers but the encoder graph has ${plan.layers.length - 1} transformer blocks; the export does not match its config.`);
+      }
       const model = models.upsert({
         repoId: params.repoId,
         revision: params.revision,

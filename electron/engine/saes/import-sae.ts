@@ -53,6 +53,18 @@ export function checkFitsLayer(model: ModelRow, layer: number, dIn: number, path
   }
 }
 
+/** NaN or infinite weights (a diverged run, a corrupt file) would poison every evaluation; refuse them. */
+export function checkFiniteWeights(weights: SaeWeights, path: string): void {
+  for (const name of ['W_enc', 'b_enc', 'W_dec', 'b_dec', 'threshold'] as const) {
+    const values = weights[name];
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        throw new AppError('bad_input', `The SAE in ${path} has a non-finite value (${values[i]}) in ${name} at index ${i}: the checkpoint is corrupt or its training diverged. Re-export it from a good checkpoint.`);
+      }
+    }
+  }
+}
+
 export async function importSae(deps: SaeImportDeps, params: SaeImportParams): Promise<SaeSummary> {
   const path = resolve(params.path);
   const detected = detectSaeFormat(path, params.layer);
@@ -64,6 +76,7 @@ export async function importSae(deps: SaeImportDeps, params: SaeImportParams): P
   if (model === undefined) throw new AppError('not_found', `No model with id ${params.modelId}; download it first (audiosae models download).`);
   const { config, weights } = await readCheckpoint(path, format);
   checkFitsLayer(model, params.layer, config.dIn, path);
+  checkFiniteWeights(weights, path);
   const fingerprint = weightsFingerprint(weights, config.architecture);
   const stored: SaeConfig = { ...config, hookName: `layer_${params.layer}`, modelName: model.repoId };
   const id = deps.io.insert({

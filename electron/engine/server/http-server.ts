@@ -75,11 +75,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'invalid'}`);
+    // The Host check comes first: a malformed Host would make `new URL` throw here, outside any
+    // try, and an exception thrown from this listener would take the whole engine down.
     if (!isLoopbackHost(request.headers.host, port)) return refuseUpgrade(socket, 403, 'Forbidden');
     const origin = request.headers.origin;
     if (origin && !isLoopbackHost(origin.replace(/^https?:\/\//, ''), port)) {
       return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad Request');
     }
     if (url.pathname !== '/rpc') return refuseUpgrade(socket, 404, 'Not Found');
     if (!authenticate(request, url, token).ok) return refuseUpgrade(socket, 401, 'Unauthorized');
