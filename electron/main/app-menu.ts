@@ -31,6 +31,8 @@ export function showAboutDialog(dialog: DialogSurface, info: AboutInfo): Promise
 export interface MenuActions {
   readonly productName: string;
   readonly isMac: boolean;
+  /** False in packaged builds: View has no Toggle Developer Tools. Default true. */
+  readonly devTools?: boolean;
   readonly onAbout: () => void;
   readonly onRestartEngine: () => void;
 }
@@ -57,7 +59,7 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
       submenu: [
         { role: 'reload' },
         { role: 'forceReload' },
-        { role: 'toggleDevTools' },
+        ...(actions.devTools === false ? [] : [{ role: 'toggleDevTools' } as const]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -68,6 +68,8 @@ function startShell(electron: ShellElectron, proc: ShellProcessInfo): RunningShe
   const userData = app.getPath('userData');
   const dataDir = resolveDataDir(proc.argv, proc.env, userData, proc.cwd);
 
+  // Packaged builds have no developer tools unless AUDIOSAE_DEVTOOLS=1 (support sessions).
+  const devTools = !app.isPackaged || proc.env.AUDIOSAE_DEVTOOLS === '1';
   installPermissionHandlers(electron.session.defaultSession);
   registerAppProtocolHandler(electron.protocol, { rendererRoot: paths.rendererRoot });
 
@@ -84,6 +86,7 @@ function startShell(electron: ShellElectron, proc: ShellProcessInfo): RunningShe
       preloadPath: paths.preload,
       title: PRODUCT_NAME,
       iconPath: paths.windowIcon,
+      devTools,
       onLoadError: (error) => console.error('[main] the renderer did not load:', error),
     });
     broker.attach(created.webContents);
@@ -97,6 +100,7 @@ function startShell(electron: ShellElectron, proc: ShellProcessInfo): RunningShe
   installApplicationMenu(electron.Menu, {
     productName: PRODUCT_NAME,
     isMac: proc.platform === 'darwin',
+    devTools,
     onAbout: () =>
       void showAboutDialog(electron.dialog, {
         productName: PRODUCT_NAME,

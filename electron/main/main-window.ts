@@ -13,7 +13,8 @@ import { installNavigationGuards } from './navigation-guards.js';
 
 export type WebPreferences = NonNullable<BrowserWindowConstructorOptions['webPreferences']>;
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+/** `devTools: false` (packaged builds) also closes the developer tools, whatever the menu says. */
+export function secureWebPreferences(preloadPath: string, options: { devTools?: boolean } = {}): WebPreferences {
   return {
     contextIsolation: true,
     sandbox: true,
@@ -24,6 +25,7 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     allowRunningInsecureContent: false,
     webviewTag: false,
     preload: preloadPath,
+    ...(options.devTools === false ? { devTools: false } : {}),
   };
 }
 
@@ -34,6 +36,8 @@ export interface MainWindowOptions {
   readonly iconPath?: string;
   /** Default `app://renderer/index.html`. */
   readonly startUrl?: string;
+  /** False in packaged builds: no developer tools. Default true. */
+  readonly devTools?: boolean;
   /** Told when the page fails to load (the window stays open). */
   readonly onLoadError?: (error: unknown) => void;
 }
@@ -53,7 +57,7 @@ export function mainWindowOptions(options: MainWindowOptions): BrowserWindowCons
     show: false,
     backgroundColor: '#101418',
     ...(options.iconPath !== undefined ? { icon: options.iconPath } : {}),
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: secureWebPreferences(options.preloadPath, { devTools: options.devTools }),
   };
 }
 
