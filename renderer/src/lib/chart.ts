@@ -29,3 +29,19 @@ export function chartTheme(element: Element) {
     font: read('--font-ui', 'system-ui, sans-serif'),
   };
 }
+
+export type ChartTheme = ReturnType<typeof chartTheme>;
+
+/** Grid, border and tick colours of an axis in the theme. */
+export function axisStyle(theme: ChartTheme) {
+  return {
+    grid: { color: theme.grid },
+    border: { color: theme.grid },
+    ticks: { color: theme.text, font: { family: theme.font, size: 11 } },
+  };
+}
+
+/** An axis or legend caption in the theme. */
+export function axisTitle(theme: ChartTheme, text: string) {
+  return { display: true, text, color: theme.text, font: { family: theme.font, size: 11 } };
+}

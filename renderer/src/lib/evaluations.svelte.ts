@@ -9,6 +9,7 @@ import { onEngineEvent } from './api.js';
 import { engine } from './engine.svelte.js';
 import { describeError, type ErrorDescription } from './errors.js';
 import { evaluationsApi } from './evaluations-api.js';
+import { downloadText } from './file-download.js';
 import { TrackedJob } from './tracked-job.svelte.js';
 
 export type EvaluateChoice = RpcParams<'steering.evaluate'>;
@@ -141,14 +142,7 @@ class EvaluationsStore {
     if (id === null) return;
     try {
       const { csv, filename } = await evaluationsApi.csv(id);
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(csv, filename);
     } catch (error) {
       this.#error = describeError(error);
     }
