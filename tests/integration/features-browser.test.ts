@@ -10,13 +10,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { EngineEvent, FeatureDetail } from '../../electron/common/contract.js';
-import { RpcClient } from '../../electron/common/rpc-client.js';
-import { Engine } from '../../electron/engine/engine.js';
-import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
+import type { RpcClient } from '../../electron/common/rpc-client.js';
+import type { Engine } from '../../electron/engine/engine.js';
 import { readSafetensorsTensor } from '../../native-models/formats/safetensors.js';
 import { loadSaeCheckpoint } from '../../native-models/sae/sae-checkpoint.js';
 import { prepareAnalysedSae, ANALYSED_LAYER, CLIP_CLASSES, type AnalysedSae } from '../helpers/analysed-sae.js';
 import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
+import { openInProcessEngine, type InProcessEngine } from '../helpers/in-process-engine.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const TSX = import.meta.resolve('tsx');
@@ -27,30 +27,27 @@ let dir: ReturnType<typeof makeTempDir>;
 let engine: Engine;
 let client: RpcClient;
 let prepared: AnalysedSae;
-const events: EngineEvent[] = [];
+let events: EngineEvent[];
+let session: InProcessEngine;
 /** A feature that fired on the run (labelled by the label tests). */
 let live = -1;
 
 before(async () => {
   hub = await startTestHub();
   dir = makeTempDir('features-browser-');
-  engine = Engine.open({
+  session = openInProcessEngine({
     dataDir: join(dir.path, 'data'),
-    hub: { endpoint: hub.endpoint, cacheDir: hub.cacheDir },
+    testHub: hub,
     extraction: { shardFrames: 700, batchSize: 4 },
     training: { intraOpThreads: 1 },
     analysis: { batchRows: 256 },
   });
-  const [clientEnd, engineEnd] = createInProcessChannelPair();
-  engine.connect(engineEnd);
-  client = new RpcClient(clientEnd);
-  client.onEvent((e) => events.push(e));
+  ({ engine, client, events } = session);
   prepared = await prepareAnalysedSae(client, { repoId: hub.repoId, workDir: dir.path });
 });
 
 after(async () => {
-  client.dispose();
-  await engine.close();
+  await session.close();
   await hub.close();
   dir.cleanup();
 });

@@ -11,17 +11,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { EngineEvent } from '../../electron/common/contract.js';
 import { CancelledError } from '../../electron/common/errors.js';
-import { RpcClient } from '../../electron/common/rpc-client.js';
+import type { RpcClient } from '../../electron/common/rpc-client.js';
 import { AnalysisRepo } from '../../electron/engine/analysis/analysis-repo.js';
 import { analyzeSaeJob, type AnalyzeParams } from '../../electron/engine/analysis/analyze-job.js';
-import { Engine } from '../../electron/engine/engine.js';
+import type { Engine } from '../../electron/engine/engine.js';
 import { ActivationsRepo } from '../../electron/engine/extraction/activations-repo.js';
 import { SaesRepo } from '../../electron/engine/training/saes-repo.js';
-import { createInProcessChannelPair } from '../../electron/engine/transports/in-process-channel.js';
 import { prepareAnalysedSae, ANALYSED_LAYER, type AnalysedSae } from '../helpers/analysed-sae.js';
 import { startTestHub, type TestHub } from '../helpers/fixture-hub.js';
 import { waitForJob } from '../helpers/jobs.js';
 import { dot, plantedDirection, readRunFrames, registerPlantedSae } from '../helpers/planted-feature.js';
+import { openInProcessEngine, type InProcessEngine } from '../helpers/in-process-engine.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 let hub: TestHub;
@@ -29,31 +29,28 @@ let dir: ReturnType<typeof makeTempDir>;
 let engine: Engine;
 let client: RpcClient;
 let prepared: AnalysedSae;
-const events: EngineEvent[] = [];
+let events: EngineEvent[];
+let session: InProcessEngine;
 const D = 64;
 
 before(async () => {
   hub = await startTestHub();
   dir = makeTempDir('sae-analysis-');
-  engine = Engine.open({
+  session = openInProcessEngine({
     dataDir: join(dir.path, 'data'),
-    hub: { endpoint: hub.endpoint, cacheDir: hub.cacheDir },
+    testHub: hub,
     extraction: { shardFrames: 700, batchSize: 4 },
     training: { intraOpThreads: 1 },
     analysis: { batchRows: 256 },
   });
-  const [clientEnd, engineEnd] = createInProcessChannelPair();
-  engine.connect(engineEnd);
-  client = new RpcClient(clientEnd);
-  client.onEvent((e) => events.push(e));
+  ({ engine, client, events } = session);
   const started = performance.now();
   prepared = await prepareAnalysedSae(client, { repoId: hub.repoId, workDir: dir.path });
   console.log(`prepareAnalysedSae: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 });
 
 after(async () => {
-  client.dispose();
-  await engine.close();
+  await session.close();
   await hub.close();
   dir.cleanup();
 });
@@ -211,8 +208,7 @@ test('a cancelled analysis leaves the previous one intact; a new one replaces it
 
 test('audiosae sae analyze runs the job and prints a summary', async () => {
   // The CLI opens its own engine on the data folder: close ours first.
-  client.dispose();
-  await engine.close();
+  await session.close();
   const TSX = import.meta.resolve('tsx');
   const CLI = join(import.meta.dirname, '..', '..', 'electron', 'engine', 'cli', 'cli.ts');
   const result = spawnSync(process.execPath, ['--import', TSX, CLI, '--data-dir', join(dir.path, 'data'), 'sae', 'analyze', String(plantedId), '--run', String(prepared.runId), '--top', '5'], { encoding: 'utf8', timeout: 60_000 });
@@ -221,9 +217,7 @@ test('audiosae sae analyze runs the job and prints a summary', async () => {
   const missing = spawnSync(process.execPath, ['--import', TSX, CLI, '--data-dir', join(dir.path, 'data'), 'sae', 'analyze', String(plantedId)], { encoding: 'utf8', timeout: 60_000 });
   assert.notEqual(missing.status, 0);
   assert.match(missing.stderr, /pass runId/);
-  engine = Engine.open({ dataDir: join(dir.path, 'data') });
-  const [clientEnd, engineEnd] = createInProcessChannelPair();
-  engine.connect(engineEnd);
-  client = new RpcClient(clientEnd);
+  session = openInProcessEngine({ dataDir: join(dir.path, 'data') });
+  ({ engine, client } = session);
   assert.equal((await client.call('saes.analysis', { saeId: plantedId }))!.topN, 5, 'the CLI stored its analysis');
 });
