@@ -7,7 +7,13 @@ export interface AboutInfo {
   readonly productName: string;
   readonly appVersion: string;
   readonly versions: Readonly<Record<string, string | undefined>>;
+  /** Versions of the compute and storage libraries (see installedLibraryVersions). */
+  readonly libraries?: Readonly<Record<string, string | undefined>>;
+  /** Where the database and activations live. */
+  readonly dataDir?: string;
 }
+
+const LIBRARY_NAMES: Readonly<Record<string, string>> = { 'onnxruntime-node': 'ONNX Runtime', 'better-sqlite3': 'better-sqlite3 (SQLite)' };
 
 export function aboutDetail(info: AboutInfo): string {
   const lines = [`Version ${info.appVersion}`];
@@ -15,7 +21,25 @@ export function aboutDetail(info: AboutInfo): string {
     const version = info.versions[name];
     if (version !== undefined) lines.push(`${name[0]!.toUpperCase()}${name.slice(1)} ${version}`);
   }
+  for (const [name, label] of Object.entries(LIBRARY_NAMES)) {
+    const version = info.libraries?.[name];
+    if (version !== undefined) lines.push(`${label} ${version}`);
+  }
+  if (info.dataDir !== undefined) lines.push(`Data: ${info.dataDir}`);
   return lines.join('\n');
+}
+
+/** The versions of the libraries the About box names, from their package.json under `appRoot` (missing ones left out). */
+export function installedLibraryVersions(appRoot: string, readText: (path: string) => string): Record<string, string | undefined> {
+  const versions: Record<string, string | undefined> = {};
+  for (const name of Object.keys(LIBRARY_NAMES)) {
+    try {
+      versions[name] = (JSON.parse(readText(`${appRoot}/node_modules/${name}/package.json`)) as { version?: string }).version;
+    } catch {
+      versions[name] = undefined;
+    }
+  }
+  return versions;
 }
 
 export function showAboutDialog(dialog: DialogSurface, info: AboutInfo): Promise<unknown> {

@@ -3,9 +3,10 @@
  * the app:// protocol, the permission policy, the engine host and the port broker.
  * `main.ts` calls `runShell` with the real `electron` module; tests call it with a fake.
  */
+import { readFileSync } from 'node:fs';
 import type { Disposable } from '../common/lifecycle.js';
 import { resolveAppPaths, resolveDataDir, resolveLogsDir } from './app-paths.js';
-import { installApplicationMenu, showAboutDialog } from './app-menu.js';
+import { installApplicationMenu, installedLibraryVersions, showAboutDialog } from './app-menu.js';
 import { APP_SCHEME_REGISTRATION, registerAppProtocolHandler } from './app-protocol.js';
 import type { BrowserWindowSurface, ShellElectron } from './electron-surface.js';
 import { EngineHost } from './engine-host.js';
@@ -106,6 +107,8 @@ function startShell(electron: ShellElectron, proc: ShellProcessInfo): RunningShe
         productName: PRODUCT_NAME,
         appVersion: app.getVersion(),
         versions: proc.versions,
+        libraries: installedLibraryVersions(app.getAppPath(), (path) => readFileSync(path, 'utf8')),
+        dataDir,
       }),
     onRestartEngine: () => void engine.restart(),
   });
