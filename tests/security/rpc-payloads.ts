@@ -5,7 +5,7 @@
  * the wrong type, NaN / negative / huge / float ids, strings past their limit, NUL bytes in
  * paths) plus seeded random garbage. Deterministic for a given seed.
  */
-import { SeededRandom } from '../../native-models/common/seeded-random.js';
+import type { SeededRandom } from '../../native-models/common/seeded-random.js';
 
 /** The slice of a zod 4 schema this generator reads. */
 interface ZodLike {
@@ -281,14 +281,27 @@ export function malformedPayloads(schema: ZodLike, random: SeededRandom, randomC
     add('prototype key', withOwnKey(base, 'prototype', { polluted: 'yes' }));
     add('toString key', withOwnKey(base, 'toString', 'x'));
     add('hasOwnProperty key', withOwnKey(base, 'hasOwnProperty', 1));
-    const shape = def(variants[0]!).shape ?? {};
-    for (const [key, field] of Object.entries(shape)) {
+  }
+  // Each field of each accepted object shape (every option of a union such as evals.start), one at a time.
+  for (const [index, variant] of variants.entries()) {
+    const variantBase = sample(variant) as Record<string, unknown>;
+    const prefix = variants.length > 1 ? `option ${index} ` : '';
+    for (const [key, field] of Object.entries(def(variant).shape ?? {})) {
       if (!isOmittable(field)) {
-        const copy: Record<string, unknown> = { ...base };
+        const copy: Record<string, unknown> = { ...variantBase };
         delete copy[key];
-        add(`${key}: missing`, copy);
+        add(`${prefix}${key}: missing`, copy);
       }
-      for (const { label, value } of wrongValues(field, key)) add(`${key}: ${label}`, { ...base, [key]: value });
+      for (const { label, value } of wrongValues(field, key)) add(`${prefix}${key}: ${label}`, { ...variantBase, [key]: value });
+      // One level down: each field of a nested object (labels.set's patch, clips.list's label, ...).
+      for (const nested of objectVariants(field)) {
+        const nestedBase = sample(nested) as Record<string, unknown>;
+        for (const [inner, innerField] of Object.entries(def(nested).shape ?? {})) {
+          for (const { label, value } of wrongValues(innerField, inner)) {
+            add(`${prefix}${key}.${inner}: ${label}`, { ...variantBase, [key]: { ...nestedBase, [inner]: value } });
+          }
+        }
+      }
     }
   }
   for (let i = 0; i < randomCount; i++) {

@@ -55,7 +55,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     void (async () => {
       if (!isLoopbackHost(request.headers.host, port)) return refuse(response, 403, 'Forbidden host.');
       if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed.');
-      const url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+      let url: URL;
+      try {
+        url = new URL(request.url ?? '/', `http://${request.headers.host}`);
+      } catch {
+        return refuse(response, 400, 'Bad request path.'); // e.g. `//[`: a refusal, not an internal error
+      }
       const auth = authenticate(request, url, token);
       if (!auth.ok) {
         return refuse(response, 401, 'Missing or wrong token. Open the URL that `audiosae serve` printed.');
