@@ -4,7 +4,9 @@
  * JSON line per configuration (the k sweep alone, then with unlearning curves if --unlearning).
  *
  *   node --import tsx tests/bench/probing.bench.ts [--frames 100000] [--width 6144] [--active 50]
- *     [--classes 2] [--folds 5] [--iterations 60] [--unlearning]
+ *     [--classes 2] [--folds 5] [--iterations 60] [--tolerance 1e-6] [--unlearning]
+ *
+ * --tolerance 0 turns early stopping off (every probe runs all its iterations).
  */
 import { parseArgs } from 'node:util';
 import { SeededRandom } from '../../native-models/common/seeded-random.js';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     classes: { type: 'string', default: '2' },
     folds: { type: 'string', default: '5' },
     iterations: { type: 'string', default: '60' },
+    tolerance: { type: 'string', default: '1e-6' },
     unlearning: { type: 'boolean', default: false },
   },
 });
@@ -37,12 +40,12 @@ const samples: LabelledCode[] = Array.from({ length: frames }, (_, i) => {
 const built = performance.now() - t0;
 const kSweep = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].filter((k) => k < width).concat([width]);
 const t1 = performance.now();
-const result = runProbing(samples, Array.from({ length: classCount }, (_, c) => `c${c}`), width, {
+const result = await runProbing(samples, Array.from({ length: classCount }, (_, c) => `c${c}`), width, {
   kSweep,
   folds: Number(values.folds),
   seed: 1,
   targetShare: 0.9,
-  probe: { l2: 1e-3, iterations: Number(values.iterations) },
+  probe: { l2: 1e-3, iterations: Number(values.iterations), tolerance: Number(values.tolerance) },
   skipUnlearning: !values.unlearning,
 });
 console.log(JSON.stringify({
@@ -53,6 +56,7 @@ console.log(JSON.stringify({
   classes: classCount,
   folds: Number(values.folds),
   iterations: Number(values.iterations),
+  tolerance: Number(values.tolerance),
   ks: kSweep.length,
   unlearning: values.unlearning,
   buildMs: Math.round(built),
