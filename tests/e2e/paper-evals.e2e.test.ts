@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { unexpectedConsoleErrors } from '../helpers/app-session.js';
 import { openPaperEvalsSession, type OpenedPaperEvalsSession } from './paper-evals/context.js';
 import { runDomainsE2e } from './paper-evals/domains-e2e.js';
+import { runProbingE2e } from './paper-evals/probing-e2e.js';
 import { runStabilityE2e } from './paper-evals/stability-e2e.js';
 
 describe('paper evaluations page in Chromium against audiosae serve', () => {
@@ -25,6 +26,7 @@ describe('paper evaluations page in Chromium against audiosae serve', () => {
 
   const kinds: [string, (ctx: OpenedPaperEvalsSession['context']) => Promise<void>][] = [
     ['stability', runStabilityE2e],
+    ['probing', runProbingE2e],
     ['domains', runDomainsE2e],
   ];
   for (const [kind, run] of kinds) {
