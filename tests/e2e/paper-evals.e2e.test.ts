@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { unexpectedConsoleErrors } from '../helpers/app-session.js';
 import { openPaperEvalsSession, type OpenedPaperEvalsSession } from './paper-evals/context.js';
 import { runDomainsE2e } from './paper-evals/domains-e2e.js';
+import { runEegE2e } from './paper-evals/eeg-e2e.js';
 import { runProbingE2e } from './paper-evals/probing-e2e.js';
 import { runStabilityE2e } from './paper-evals/stability-e2e.js';
 
@@ -28,6 +29,7 @@ describe('paper evaluations page in Chromium against audiosae serve', () => {
     ['stability', runStabilityE2e],
     ['probing', runProbingE2e],
     ['domains', runDomainsE2e],
+    ['eeg', runEegE2e],
   ];
   for (const [kind, run] of kinds) {
     test(`${kind}: start from the form, see the result and its charts`, async () => {

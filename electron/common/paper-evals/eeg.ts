@@ -47,7 +47,12 @@ export interface EegFeatureResult {
 export interface EegResult {
   channel: string;
   eegRateHz: number;
+  /** Stimulus presentations matched to clips of the run. */
   stimuli: number;
+  /** Onset names that matched no clip of the run (at most 20). */
+  unmatchedOnsets: string[];
+  eegSeconds: number;
+  permutations: number;
   lagsMs: number[];
   tested: number;
   correction: (typeof EEG_CORRECTIONS)[number];
