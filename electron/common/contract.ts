@@ -479,6 +479,24 @@ export const rpcMethods = {
   /** The evaluation's tables as CSV text (RFC 4180), one block per table. */
   'evals.csv': { params: z.object({ id: rowId }).strict() },
   'evals.delete': { params: z.object({ id: rowId }).strict() },
+
+  /**
+   * Imports forced alignments (Praat TextGrid as MFA writes them, or CTM) for a dataset's clips
+   * from a file or a folder of them; each clip's tier is replaced. Malformed files are reported.
+   */
+  'alignments.import': {
+    params: z
+      .object({
+        datasetId: rowId,
+        path: absolutePath,
+        format: z.enum(['auto', 'textgrid', 'ctm']).default('auto'),
+        /** ARPAbet stress digits removed (AA1 -> AA). */
+        stripStress: z.boolean().default(true),
+      })
+      .strict(),
+  },
+  /** The tiers aligned on a dataset's clips. */
+  'alignments.summary': { params: z.object({ datasetId: rowId }).strict() },
 } as const;
 
 export type RpcMethod = keyof typeof rpcMethods;
@@ -1035,6 +1053,25 @@ export interface RpcResults {
   'evals.get': PaperEvaluationDetail;
   'evals.csv': { filename: string; csv: string };
   'evals.delete': { deleted: boolean };
+  'alignments.import': AlignmentImportSummary;
+  'alignments.summary': AlignmentTierSummary[];
+}
+
+export interface AlignmentImportSummary {
+  files: number;
+  clips: number;
+  intervals: number;
+  tiers: string[];
+  /** Files or utterances that name no clip of the dataset (at most 50). */
+  unmatched: string[];
+  errors: { file: string; message: string }[];
+}
+
+export interface AlignmentTierSummary {
+  tier: string;
+  clips: number;
+  intervals: number;
+  labels: number;
 }
 
 /** Pushed by the engine to every connected client. */

@@ -11,6 +11,7 @@ import { unexpectedConsoleErrors } from '../helpers/app-session.js';
 import { openPaperEvalsSession, type OpenedPaperEvalsSession } from './paper-evals/context.js';
 import { runDomainsE2e } from './paper-evals/domains-e2e.js';
 import { runEegE2e } from './paper-evals/eeg-e2e.js';
+import { runPhonemesE2e } from './paper-evals/phonemes-e2e.js';
 import { runProbingE2e } from './paper-evals/probing-e2e.js';
 import { runStabilityE2e } from './paper-evals/stability-e2e.js';
 
@@ -28,6 +29,7 @@ describe('paper evaluations page in Chromium against audiosae serve', () => {
   const kinds: [string, (ctx: OpenedPaperEvalsSession['context']) => Promise<void>][] = [
     ['stability', runStabilityE2e],
     ['probing', runProbingE2e],
+    ['phonemes', runPhonemesE2e],
     ['domains', runDomainsE2e],
     ['eeg', runEegE2e],
   ];

@@ -32,13 +32,24 @@ export interface PhonemesLayerResult {
   frames: number;
   accuracy: number;
   chance: number;
-  /** Per vowel: features removed (its top-ranked first) until its recall falls to chance. */
-  vowelUnlearning: { vowel: string; featuresRemoved: number | null; share: number | null; curve: { removed: number; recall: number }[] }[];
+  /**
+   * Per vowel: its top-ranked features removed in growing steps, a vowel-vs-rest probe retrained on
+   * the rest each time; `featuresRemoved` is the first step whose balanced accuracy falls to
+   * ERASED_BALANCED_ACCURACY (null: never within the steps tried), `share` that step / width.
+   */
+  vowelUnlearning: { vowel: string; frames: number; featuresRemoved: number | null; share: number | null; curve: { removed: number; recall: number; balancedAccuracy: number }[] }[];
 }
+
+/** A vowel counts as erased when its vowel-vs-rest probe's balanced accuracy is at most this (chance: 0.5). */
+export const ERASED_BALANCED_ACCURACY = 0.55;
+
+export const ARPABET_VOWELS = ['AA', 'AE', 'AH', 'AO', 'AW', 'AY', 'EH', 'ER', 'EY', 'IH', 'IY', 'OW', 'OY', 'UH', 'UW'] as const;
 
 export interface PhonemesResult {
   tier: string;
   phones: string[];
+  /** Frames per phone used (after the per-phone cap). */
+  phoneFrames: Record<string, number>;
   layers: PhonemesLayerResult[];
   reference: PaperReference;
 }

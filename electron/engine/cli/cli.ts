@@ -18,6 +18,7 @@ import { registerFeatureCommands } from './feature-commands.js';
 import { registerSaeCommands } from './sae-commands.js';
 import { registerSteerCommands } from './steer-commands.js';
 import { registerEvaluateCommands } from './evaluate-commands.js';
+import { registerAlignmentCommands } from '../alignments/alignments-cli.js';
 
 interface GlobalOptions {
   dataDir?: string;
@@ -341,6 +342,7 @@ registerSaeCommands(program, cliContext);
 registerFeatureCommands(program, cliContext);
 registerSteerCommands(program, cliContext);
 registerEvaluateCommands(program, cliContext);
+registerAlignmentCommands(program, cliContext);
 
 const jobs = program.command('jobs').description('list and resume jobs');
 jobs

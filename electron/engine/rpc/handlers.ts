@@ -22,6 +22,7 @@ import { createSteeringHandlers } from './steering-handlers.js';
 import { createEvaluationHandlers } from './evaluation-handlers.js';
 import { createLiveHandlers } from './live-handlers.js';
 import { createPaperEvalHandlers } from './paper-eval-handlers.js';
+import { createAlignmentHandlers } from './alignment-handlers.js';
 import type { LiveSessions } from '../live/live-sessions.js';
 import type { SteeringRepo } from '../steering/steering-repo.js';
 
@@ -63,6 +64,7 @@ export function createHandlers(deps: HandlerDeps): RpcHandlers {
     ...createEvaluationHandlers(deps),
     ...createLiveHandlers(deps),
     ...createPaperEvalHandlers(deps),
+    ...createAlignmentHandlers(deps),
     'engine.info': () => info(),
 
     'jobs.list': ({ limit }) => jobs.list(limit),

@@ -14,4 +14,6 @@ export const paperEvalsApi = {
   get: (id: number, options?: CallOptions) => rpc.call('evals.get', { id }, options),
   csv: (id: number) => rpc.call('evals.csv', { id }),
   remove: (id: number) => rpc.call('evals.delete', { id }),
+  importAlignments: (datasetId: number, path: string, format: 'auto' | 'textgrid' | 'ctm') => rpc.call('alignments.import', { datasetId, path, format }),
+  alignmentSummary: (datasetId: number, options?: CallOptions) => rpc.call('alignments.summary', { datasetId }, options),
 };

@@ -5,8 +5,9 @@
  * reported, not guessed.
  */
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { AppError } from '../../../common/errors.js';
+import { clipNameIndex } from '../../datasets/clip-names.js';
 import { parseCsv } from '../../features/csv.js';
 import type { SqliteDatabase } from '../../store/database.js';
 
@@ -31,27 +32,6 @@ export function runClipsOf(db: SqliteDatabase, runId: number): RunClip[] {
   return db
     .prepare('SELECT id, relative_path AS relativePath, duration_sec AS durationSec FROM clips WHERE id IN (SELECT DISTINCT clip_id FROM activation_spans WHERE run_id = ?) ORDER BY id')
     .all(runId) as RunClip[];
-}
-
-/** A lookup from every name a clip may go by to its id. */
-export function clipNameIndex(clips: readonly RunClip[]): (name: string) => number | undefined {
-  const index = new Map<string, number>();
-  const add = (key: string, id: number) => {
-    if (!index.has(key)) index.set(key, id);
-  };
-  for (const c of clips) {
-    const file = basename(c.relativePath);
-    add(c.relativePath.toLowerCase(), c.id);
-    add(c.relativePath.slice(0, c.relativePath.length - extname(c.relativePath).length).toLowerCase(), c.id);
-    add(file.toLowerCase(), c.id);
-    add(file.slice(0, file.length - extname(file).length).toLowerCase(), c.id);
-  }
-  const ids = new Set(clips.map((c) => c.id));
-  return (name) => {
-    const trimmed = name.trim();
-    if (/^\d+$/.test(trimmed) && ids.has(Number(trimmed))) return Number(trimmed);
-    return index.get(trimmed.replace(/\\/g, '/').toLowerCase());
-  };
 }
 
 export function readOnsetsCsv(path: string): { name: string; onsetSec: number }[] {
