@@ -1,9 +1,9 @@
 /**
- * The bad-input suite (issue 10): a corpus of malformed audio files, model repos and SAE
- * checkpoints (alignments, EEG files and RPC payloads have their own suites: tests/unit/engine/
- * alignments, tests/unit/engine/paper-evals/eeg, tests/security) tried through the real engine.
+ * The bad-input suite (issue 10): a corpus of malformed audio files, model repos, SAE checkpoints,
+ * alignments and EEG files (malformed RPC payloads: tests/security) tried through the real engine.
  * Every item must be refused with a clear, actionable error, the engine must keep answering, and
- * nothing may be half-written (no clip, model or SAE row, no SAE folder). Prints the counts.
+ * nothing may be half-written (no clip, model, SAE or alignment row, no SAE folder). EEG files go
+ * through the readers evals.start's check and the job use. Prints the counts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -23,9 +23,19 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 import { pythonMissing } from '../helpers/torch-checkpoint-writer.js';
 import { encodeWav, tone } from '../helpers/wav-folder.js';
 import { badAudioFiles } from './audio-corpus.js';
+import { AppError } from '../../electron/common/errors.js';
+import { checkEegChannel, eegFormatOf, readEegChannel } from '../../electron/engine/paper-evals/eeg/eeg-recording.js';
+import { writeEdf } from '../helpers/edf-writer.js';
 import { classifyError, isClearMessage, Tally } from './outcomes.js';
 
 const D_MODEL = 64;
+
+/** What evals.start's check and the job do with an EEG file: format, channel, then the samples. */
+async function readEegForCheck(path: string): Promise<void> {
+  const format = eegFormatOf(path, 'auto');
+  checkEegChannel(path, format, 'Pz');
+  readEegChannel(path, format, 'Pz');
+}
 const tally = new Tally();
 
 describe('bad-input suite', () => {
@@ -204,6 +214,64 @@ describe('bad-input suite', () => {
     const leftovers = (existsSync(saesDir) ? readdirSync(saesDir, { withFileTypes: true }) : []).filter((e) => e.isDirectory()).map((e) => e.name);
     if (tableCount('saes') !== saesBefore || leftovers.length > 0) tally.add('sae checkpoints', 'rows/folders', 'half-written', `rows ${tableCount('saes') - saesBefore}, folders ${leftovers.join(', ')}`);
     assert.deepEqual(tally.problems().filter((p) => p.category === 'sae checkpoints'), []);
+  });
+
+  test('malformed alignments and EEG files are refused with the file and what is wrong; nothing is stored', async () => {
+    const dataset = (await client.call('datasets.list', {})).find((d) => d.name === 'bad audio')!;
+    const files: [string, string | Buffer][] = [
+      ['empty.TextGrid', ''],
+      ['not-textgrid.TextGrid', 'File type = "ooTextFile"\nObject class = "Pitch"\n'],
+      ['cut.TextGrid', 'File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = 1\ntiers? <exists>\nsize = 1\nitem []:\n  item [1]:\n    class = "IntervalTier"\n    name = "phones"\n'],
+      ['backwards.TextGrid', 'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<exists>\n1\n"IntervalTier"\n"phones"\n0\n1\n1\n0.5\n0.2\n"AA"\n'],
+      ['binary.TextGrid', Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256))],
+      ['short-line.ctm', 'good 1 0.1 AA\n'],
+      ['negative.ctm', 'good 1 -0.5 0.1 AA\n'],
+    ];
+    const alignmentsBefore = tableCount('clip_alignments');
+    for (const [name, content] of files) {
+      const file = join(dir.path, 'alignments', name);
+      mkdirSync(join(dir.path, 'alignments'), { recursive: true });
+      writeFileSync(file, content);
+      try {
+        const r = await client.call('alignments.import', { datasetId: dataset.id, path: file });
+        const error = r.errors[0]?.message ?? '';
+        tally.add('alignments', name, r.intervals === 0 && error !== '' && isClearMessage(error) ? 'clear' : 'accepted', error || `${r.intervals} intervals stored`);
+      } catch (error) {
+        const { outcome, message } = classifyError(error);
+        tally.add('alignments', name, outcome, message);
+      }
+    }
+    if (tableCount('clip_alignments') !== alignmentsBefore) tally.add('alignments', 'rows', 'half-written', `${tableCount('clip_alignments') - alignmentsBefore} intervals stored`);
+
+    const evaluationsBefore = tableCount('paper_evaluations');
+    const good = join(dir.path, 'eeg-good.edf');
+    writeEdf(good, { format: 'edf', rateHz: 100, signals: [{ label: 'Pz', samples: Array.from({ length: 1000 }, (_, i) => Math.sin(i)), physicalMin: -2, physicalMax: 2 }] });
+    const goodBytes = readFileSync(good);
+    const eegFiles: [string, Buffer | string][] = [
+      ['empty.edf', ''],
+      ['text.edf', 'this is not an EDF file at all, but it is long enough to hold a header of 256 bytes... '.repeat(4)],
+      ['cut-records.edf', goodBytes.subarray(0, goodBytes.length - 150)],
+      ['cut-header.edf', goodBytes.subarray(0, 300)],
+      ['bad-samples-field.edf', Buffer.concat([goodBytes.subarray(0, 256 + 216), Buffer.from('abc     '), goodBytes.subarray(256 + 224)])],
+      ['no-time-column.csv', 'Pz,Cz\n1,2\n3,4\n'],
+      ['nan.csv', 'time,Pz\n0,1\n0.01,NaN\n'],
+      ['wrong-channel.csv', 'time,Cz\n0,1\n0.01,2\n'],
+      ['notes.txt.weird', 'x'],
+    ];
+    for (const [name, content] of eegFiles) {
+      const file = join(dir.path, 'eeg', name);
+      mkdirSync(join(dir.path, 'eeg'), { recursive: true });
+      writeFileSync(file, content);
+      try {
+        await readEegForCheck(file);
+        tally.add('eeg files', name, 'accepted', 'read without complaint');
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        tally.add('eeg files', name, error instanceof AppError && error.code === 'bad_input' && isClearMessage(message) ? 'clear' : 'unclear', message);
+      }
+    }
+    if (tableCount('paper_evaluations') !== evaluationsBefore) tally.add('eeg files', 'rows', 'half-written', 'an evaluation row was written');
+    assert.deepEqual(tally.problems().filter((p) => p.category === 'alignments' || p.category === 'eeg files'), []);
   });
 
   test('the database is intact after every bad input', () => {
