@@ -40,13 +40,17 @@ export function readEegCsvChannel(path: string, channel: string, rateHz: number 
       throw new AppError('bad_input', `${basename(path)} line ${i + 1}: channel ${found.label} holds "${cells[found.index] ?? ''}", not a finite number.`);
     }
     samples[i - 1] = value;
-    if (timeIndex >= 0 && i <= 3) times.push(Number(cells[timeIndex]));
+    if (timeIndex >= 0) times.push(Number(cells[timeIndex]));
   }
   if (samples.length < 2) throw new AppError('bad_input', `${basename(path)} holds fewer than two samples.`);
   let rate = rateHz;
   if (timeIndex >= 0) {
     const step = times[1]! - times[0]!;
     if (!(step > 0)) throw new AppError('bad_input', `${basename(path)}: the time column does not increase (${times[0]}, ${times[1]}).`);
+    const uneven = times.findIndex((t, i) => !(Math.abs(t - times[0]! - i * step) <= 0.01 * step));
+    if (uneven >= 0) {
+      throw new AppError('bad_input', `${basename(path)} line ${uneven + 2}: the time ${times[uneven]} breaks the sampling step of ${step} s; the samples must be evenly spaced (resample the recording).`);
+    }
     rate = 1 / step;
   }
   if (rate === undefined) throw new AppError('bad_input', `${basename(path)} has no time column: add one (seconds) so the sampling rate is known.`);

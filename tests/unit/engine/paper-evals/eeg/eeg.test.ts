@@ -74,6 +74,8 @@ describe('EDF / BDF / CSV reading', () => {
       assert.throws(() => checkEegChannel(path, 'csv', 'Cz'), /no channel Cz; it has Fz, Pz/);
       writeFileSync(path, 'time,Pz\n0,1\n0.004,NaN\n');
       assert.throws(() => readEegChannel(path, 'csv', 'Pz'), /line 3: channel Pz holds "NaN"/);
+      writeFileSync(path, 'time,Pz\n0,1\n0.004,2\n0.008,3\n0.016,4\n');
+      assert.throws(() => readEegChannel(path, 'csv', 'Pz'), /line 5: the time 0.016 breaks the sampling step of 0.004 s/);
     } finally {
       dir.cleanup();
     }
