@@ -35,10 +35,18 @@ function seed(dataDir: string): void {
       db.prepare('INSERT INTO sae_feature_stats SELECT ?, feature, density, mean_activation, max_activation, suggested_label FROM sae_feature_stats WHERE sae_id = 1').run(id);
       db.prepare('INSERT INTO sae_feature_examples SELECT ?, feature, kind, rank, clip_id, frame, time_sec, value, quantile FROM sae_feature_examples WHERE sae_id = 1').run(id);
     }
+    // Every feature of the analysed SAEs is labelled; labels beyond SAES x WIDTH go to further SAEs (of other runs, say).
+    const extraSaes = Math.max(0, Math.ceil((LABELS - SAES * WIDTH) / WIDTH));
+    for (let id = SAES + 1; id <= SAES + extraSaes; id++) {
+      db.prepare("INSERT INTO saes (id, run_id, model_id, layer, architecture, k, width, seed, status, config, train_key, created_at) SELECT ?, run_id, model_id, layer, architecture, k, width, ?, status, config, ?, created_at FROM saes WHERE id = 1").run(id, id, `key${id}`);
+    }
     const insert = db.prepare("INSERT INTO feature_labels (sae_id, feature, label, notes, tags, author, updated_at) VALUES (?, ?, ?, ?, ?, 'bench', 'now')");
     for (let i = 0; i < LABELS; i++) {
       const w = (j: number) => WORDS[(i * j + (i >> j)) % WORDS.length]!;
-      insert.run(1 + (i % SAES), Math.floor(i / SAES) % WIDTH, `${w(1)} ${w(3)} ${i}`, `fires on ${w(5)}`, JSON.stringify([w(7)]));
+      const analysed = i < SAES * WIDTH;
+      const sae = analysed ? 1 + (i % SAES) : SAES + 1 + Math.floor((i - SAES * WIDTH) / WIDTH);
+      const feature = analysed ? Math.floor(i / SAES) : (i - SAES * WIDTH) % WIDTH;
+      insert.run(sae, feature, `${w(1)} ${w(3)} ${i}`, `fires on ${w(5)}`, JSON.stringify([w(7)]));
     }
   })();
   fx.store.dispose();
