@@ -61,14 +61,14 @@ function shardBytes(dir: string): Map<string, Buffer> {
 /** Per test: npm test's default (180 s) at the default 3 kill points, more for a long run. */
 const TEST_TIMEOUT = 60_000 * ITERATIONS;
 
-describe(`crash suite (seed ${SEED}, ${ITERATIONS} kill points per job kind)`, { timeout: 6 * TEST_TIMEOUT }, () => {
+describe(`crash suite (seed ${SEED}, ${ITERATIONS} kill points per job kind)`, { timeout: 7 * TEST_TIMEOUT }, () => {
   const dir = makeTempDir('audiosae-crash-');
   const importFolder = join(dir.path, 'many');
   const clipsFolder = join(dir.path, 'clips');
   let hub: TestHub;
   let engine: CrashEngine;
   const suiteStart = performance.now();
-  const TESTS = 5;
+  const TESTS = 6;
   let passed = 0;
   let datasetId: number;
   let modelId: number;
@@ -288,6 +288,32 @@ describe(`crash suite (seed ${SEED}, ${ITERATIONS} kill points per job kind)`, {
       assert.deepEqual(await rankingOf((await survive(ranked, startDiscovery)).job), expectedRanking, 'the discovery ranking equals the uncrashed one');
     }
     console.log(`crash suite: analysis + discovery ${2 * ITERATIONS} kills in ${elapsed(t0)}`);
+    passed++;
+  });
+  test("a paper evaluation (frame-level probing): the resumed job takes over its row and stores the uncrashed result", { timeout: TEST_TIMEOUT }, async () => {
+    const t0 = performance.now();
+    const request: RpcParams<'evals.start'> = {
+      kind: 'probing',
+      params: { runId: reference.runId, saeIds: [labelledSae], labelKey: 'folder', level: 'frame', folds: 3, kSweep: [1, 4, 16, 64], maxFramesPerClass: 3000 },
+    };
+    const resultOf = async (job: JobSnapshot) => (await engine.client.call('evals.get', { id: (job.result as { evaluationId: number }).evaluationId })).result;
+    const uncrashed = async () => {
+      const job = await waitFor(engine.client, (await engine.client.call('evals.start', request)).jobId);
+      assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
+      return { job, result: await resultOf(job) };
+    };
+    const expected = (await uncrashed()).result;
+    const warm = await uncrashed();
+    assert.deepEqual(warm.result, expected, 'two uncrashed evaluations agree');
+    const start = async () => (await engine.client.call('evals.start', request)).jobId;
+    for (let i = 0; i < ITERATIONS; i++) {
+      const killed = await engine.killDuring('evals.run', start, labels(), { durationMs: durationOf(warm.job) });
+      const { job } = await survive(killed, start);
+      assert.deepEqual(await resultOf(job), expected, 'the resumed evaluation equals the uncrashed one');
+      const stored = await engine.client.call('evals.list', { kind: 'probing', limit: 1000 });
+      assert.deepEqual(stored.filter((e) => e.status !== 'complete').map((e) => e.id), [], 'no evaluation row is left running: the resumed job took it over');
+    }
+    console.log(`crash suite: paper evaluation ${ITERATIONS} kills in ${elapsed(t0)}`);
     passed++;
   });
 });
