@@ -43,6 +43,13 @@ export class AlignmentsRepo {
     return out;
   }
 
+  /** Whether any clip of the run has intervals of `tier` (without reading them). */
+  hasTierOnRun(runId: number, tier: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM clip_alignments WHERE tier = ? AND clip_id IN (SELECT DISTINCT clip_id FROM activation_spans WHERE run_id = ?) LIMIT 1').get(tier, runId) !== undefined
+    );
+  }
+
   /** Tiers aligned on the run's clips (for error messages). */
   tiersOfRun(runId: number): string[] {
     return (this.db.prepare('SELECT DISTINCT tier FROM clip_alignments WHERE clip_id IN (SELECT DISTINCT clip_id FROM activation_spans WHERE run_id = ?) ORDER BY tier').all(runId) as { tier: string }[]).map((r) => r.tier);

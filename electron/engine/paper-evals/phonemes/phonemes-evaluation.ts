@@ -30,7 +30,7 @@ function check(deps: PaperEvalDeps, params: PhonemesParams): void {
   if (new Set(params.saeIds).size !== params.saeIds.length) throw new AppError('bad_input', 'Each SAE may be listed once.');
   for (const id of params.saeIds) runForSae(deps, evaluableSae(deps, id), params.runId);
   const repo = new AlignmentsRepo(deps.db);
-  if (repo.intervalsOfRun(params.runId, params.tier).size === 0) {
+  if (!repo.hasTierOnRun(params.runId, params.tier)) {
     const tiers = repo.tiersOfRun(params.runId);
     throw new AppError(
       'bad_input',
