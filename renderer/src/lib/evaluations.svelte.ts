@@ -10,6 +10,7 @@ import { engine } from './engine.svelte.js';
 import { describeError, type ErrorDescription } from './errors.js';
 import { evaluationsApi } from './evaluations-api.js';
 import { downloadText } from './file-download.js';
+import { SelectedDetail } from './selected-detail.svelte.js';
 import { TrackedJob } from './tracked-job.svelte.js';
 
 export type EvaluateChoice = RpcParams<'steering.evaluate'>;
@@ -20,11 +21,9 @@ class EvaluationsStore {
   #datasets = $state.raw<DatasetSummary[]>([]);
   #presets = $state.raw<SteeringPreset[]>([]);
   #list = $state.raw<EvaluationSummary[]>([]);
-  #selectedId = $state<number | null>(null);
-  #detail = $state.raw<EvaluationDetail | null>(null);
   #error = $state<ErrorDescription | null>(null);
   #presetsRequest = 0;
-  #detailRequest = 0;
+  readonly #selected = new SelectedDetail<EvaluationDetail>((id) => evaluationsApi.evaluation(id), (error) => (this.#error = error));
   readonly #sweep = new TrackedJob({
     onError: (error) => (this.#error = error),
     onFinal: (job) => {
@@ -63,10 +62,10 @@ class EvaluationsStore {
     return this.#list;
   }
   get selectedId(): number | null {
-    return this.#selectedId;
+    return this.#selected.id;
   }
   get detail(): EvaluationDetail | null {
-    return this.#detail;
+    return this.#selected.detail;
   }
   get error(): ErrorDescription | null {
     return this.#error;
@@ -120,9 +119,7 @@ class EvaluationsStore {
   }
 
   select(id: number | null): void {
-    this.#selectedId = id;
-    this.#detail = null;
-    void this.#loadDetail();
+    this.#selected.select(id);
   }
 
   async start(choice: EvaluateChoice): Promise<boolean> {
@@ -138,25 +135,13 @@ class EvaluationsStore {
 
   /** The selected evaluation's CSV as a file download. */
   async downloadCsv(): Promise<void> {
-    const id = this.#selectedId;
+    const id = this.#selected.id;
     if (id === null) return;
     try {
       const { csv, filename } = await evaluationsApi.csv(id);
       downloadText(csv, filename);
     } catch (error) {
       this.#error = describeError(error);
-    }
-  }
-
-  async #loadDetail(): Promise<void> {
-    const id = this.#selectedId;
-    const request = ++this.#detailRequest;
-    if (id === null) return;
-    try {
-      const detail = await evaluationsApi.evaluation(id);
-      if (request === this.#detailRequest) this.#detail = detail;
-    } catch (error) {
-      if (request === this.#detailRequest) this.#error = describeError(error);
     }
   }
 }

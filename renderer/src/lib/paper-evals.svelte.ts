@@ -11,6 +11,7 @@ import { engine } from './engine.svelte.js';
 import { describeError, type ErrorDescription } from './errors.js';
 import { downloadText, downloadUrl } from './file-download.js';
 import { paperEvalsApi } from './paper-evals-api.js';
+import { SelectedDetail } from './selected-detail.svelte.js';
 import { TrackedJob } from './tracked-job.svelte.js';
 
 /** What a kind's start form chooses from. */
@@ -27,11 +28,9 @@ class PaperEvalsStore {
   #kind = $state<PaperEvalKind>('stability');
   #choices = $state.raw<PaperEvalChoices>({ models: [], saes: [], runs: [], datasets: [] });
   #list = $state.raw<PaperEvaluationSummary[]>([]);
-  #selectedId = $state<number | null>(null);
-  #detail = $state.raw<PaperEvaluationDetail | null>(null);
   #error = $state<ErrorDescription | null>(null);
   #listRequest = 0;
-  #detailRequest = 0;
+  readonly #selected = new SelectedDetail<PaperEvaluationDetail>((id) => paperEvalsApi.get(id), (error) => (this.#error = error));
   readonly #run = new TrackedJob({
     onError: (error) => (this.#error = error),
     onFinal: (job) => {
@@ -68,10 +67,10 @@ class PaperEvalsStore {
     return this.#list;
   }
   get selectedId(): number | null {
-    return this.#selectedId;
+    return this.#selected.id;
   }
   get detail(): PaperEvaluationDetail | null {
-    return this.#detail;
+    return this.#selected.detail;
   }
   get error(): ErrorDescription | null {
     return this.#error;
@@ -127,9 +126,7 @@ class PaperEvalsStore {
   }
 
   select(id: number | null): void {
-    this.#selectedId = id;
-    this.#detail = null;
-    void this.#loadDetail();
+    this.#selected.select(id);
   }
 
   async start(request: PaperEvalRequestInput): Promise<boolean> {
@@ -146,7 +143,7 @@ class PaperEvalsStore {
   async remove(id: number): Promise<void> {
     try {
       await paperEvalsApi.remove(id);
-      if (this.#selectedId === id) this.select(null);
+      if (this.#selected.id === id) this.select(null);
       await this.refreshList();
     } catch (error) {
       this.#error = describeError(error);
@@ -154,7 +151,7 @@ class PaperEvalsStore {
   }
 
   async downloadCsv(): Promise<void> {
-    const id = this.#selectedId;
+    const id = this.#selected.id;
     if (id === null) return;
     try {
       const { csv, filename } = await paperEvalsApi.csv(id);
@@ -166,22 +163,10 @@ class PaperEvalsStore {
 
   /** Every chart of the shown result as a PNG file (named by the chart's data-chart attribute). */
   downloadPngs(container: HTMLElement): number {
-    const id = this.#selectedId;
+    const id = this.#selected.id;
     const canvases = [...container.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')];
     canvases.forEach((canvas, i) => downloadUrl(canvas.toDataURL('image/png'), `${this.#kind}-evaluation-${id}-${canvas.dataset['chart'] ?? i}.png`));
     return canvases.length;
-  }
-
-  async #loadDetail(): Promise<void> {
-    const id = this.#selectedId;
-    const request = ++this.#detailRequest;
-    if (id === null) return;
-    try {
-      const detail = await paperEvalsApi.get(id);
-      if (request === this.#detailRequest) this.#detail = detail;
-    } catch (error) {
-      if (request === this.#detailRequest) this.#error = describeError(error);
-    }
   }
 }
 
